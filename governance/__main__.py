@@ -1,0 +1,5 @@
+import sys
+
+from governance.main import main
+
+sys.exit(main())

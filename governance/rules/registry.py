@@ -1,0 +1,159 @@
+"""The rule registry, in the style of oasdiff's checker: ids, default levels, reasons, detectors.
+
+A *rule* is public metadata users configure by id: its default level, what it fires on and the
+legal rationale. A *detector* is a function that looks at a :class:`~governance.diff.PolicyDiff`
+and yields :class:`Hit` objects for one rule; several detectors may feed one rule (a third party
+can be added as a structured recipient or named in prose). Users add rules from Python modules
+listed in ``[tool.govern] plugins``; they register with the same decorators.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from governance.errors import ConfigError
+from governance.findings import Finding, Level
+
+if TYPE_CHECKING:
+    from governance.diff import PolicyDiff
+
+OFF = "off"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    level: Level
+    description: str
+    rationale: str
+    area: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One occurrence of a rule; the registry turns it into a Finding."""
+
+    path: str
+    message: str
+    before: Any = None
+    after: Any = None
+    level: Level | None = None  # a detector may lower or raise the default, e.g. first-party necessary
+    reason: str | None = None  # a more specific reason than the rule's rationale
+    line: int | None = None
+
+
+Detector = Callable[["PolicyDiff"], Iterable[Hit]]
+
+
+@dataclass
+class Registry:
+    rules: dict[str, Rule] = field(default_factory=dict)
+    detectors: list[tuple[str, Detector]] = field(default_factory=list)
+
+    def add_rule(self, rule: Rule) -> None:
+        if rule.id in self.rules and self.rules[rule.id] != rule:
+            raise ValueError(f"rule {rule.id!r} is already registered differently")
+        self.rules[rule.id] = rule
+
+    def detector(self, rule_id: str) -> Callable[[Detector], Detector]:
+        """Decorator: register a detector feeding ``rule_id`` (which must be registered)."""
+
+        def register(function: Detector) -> Detector:
+            if rule_id not in self.rules:
+                raise ValueError(f"detector {function.__name__} names unknown rule {rule_id!r}")
+            self.detectors.append((rule_id, function))
+            return function
+
+        return register
+
+    def evaluate(self, diff: PolicyDiff, overrides: dict[str, str] | None = None) -> list[Finding]:
+        """Run every detector on one policy's diff; apply the user's level overrides."""
+        overrides = overrides or {}
+        findings: dict[str, Finding] = {}
+        for rule_id, detect in self.detectors:
+            wanted = overrides.get(rule_id)
+            if wanted == OFF:
+                continue
+            rule = self.rules[rule_id]
+            for hit in detect(diff):
+                level = Level(wanted) if wanted else (hit.level or rule.level)
+                finding = Finding(
+                    rule=rule_id,
+                    level=level,
+                    path=hit.path,
+                    message=hit.message,
+                    reason=hit.reason or rule.rationale,
+                    before=hit.before,
+                    after=hit.after,
+                    line=hit.line,
+                )
+                # two detectors may see the same change (prose and structure): keep one
+                findings.setdefault(finding.fingerprint, finding)
+        return sorted(findings.values(), key=lambda f: (-f.level.rank, f.path, f.rule))
+
+    def check_overrides(self, overrides: dict[str, str], source: str | None) -> None:
+        levels = {level.value for level in Level} | {OFF}
+        for rule_id, level in overrides.items():
+            if rule_id not in self.rules:
+                raise ConfigError(
+                    f"unknown rule id {rule_id!r}; `govern rules` lists them",
+                    file=source,
+                    field=f"tool.govern.rules.{rule_id}",
+                )
+            if level not in levels:
+                raise ConfigError(
+                    f"level must be one of {', '.join(sorted(levels))}, not {level!r}",
+                    file=source,
+                    field=f"tool.govern.rules.{rule_id}",
+                )
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(sorted(self.rules.values(), key=lambda rule: (rule.area, rule.id)))
+
+
+REGISTRY = Registry()
+
+
+def rule(
+    rule_id: str, level: Level, *, description: str, rationale: str, area: str
+) -> Callable[[Detector], Detector]:
+    """Declare a rule and register the decorated function as its first detector."""
+    REGISTRY.add_rule(Rule(rule_id, level, description, rationale, area))
+    return REGISTRY.detector(rule_id)
+
+
+def detector(rule_id: str) -> Callable[[Detector], Detector]:
+    """Register one more detector for an already declared rule."""
+    return REGISTRY.detector(rule_id)
+
+
+_BUILTIN_MODULES = (
+    "recipients",
+    "items",
+    "purposes",
+    "retention",
+    "consent",
+    "commitments",
+    "prose",
+)
+_loaded_plugins: set[str] = set()
+
+
+def load_rules(plugins: Iterable[str] = (), source: str | None = None) -> Registry:
+    """The registry with the built-in rules and the user's plugin modules imported."""
+    for name in _BUILTIN_MODULES:
+        importlib.import_module(f"governance.rules.{name}")
+    for plugin in plugins:
+        if plugin in _loaded_plugins:
+            continue
+        try:
+            importlib.import_module(plugin)
+        except ImportError as error:
+            raise ConfigError(
+                f"cannot import rule plugin {plugin!r}: {error}", file=source, field="tool.govern.plugins"
+            ) from None
+        _loaded_plugins.add(plugin)
+    return REGISTRY
