@@ -10,14 +10,17 @@ listed in ``[tool.govern] plugins``; they register with the same decorators.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from governance.errors import ConfigError
+from governance.errors import ConfigError, GovernError
 from governance.findings import Finding, Level
 
 if TYPE_CHECKING:
+    from governance.config import Config
     from governance.diff import PolicyDiff
 
 OFF = "off"
@@ -40,7 +43,8 @@ class Hit:
     message: str
     before: Any = None
     after: Any = None
-    level: Level | None = None  # a detector may lower or raise the default, e.g. first-party necessary
+    # a detector may lower or raise the default, e.g. a first-party strictly necessary item
+    level: Level | None = None
     reason: str | None = None  # a more specific reason than the rule's rationale
     line: int | None = None
 
@@ -78,7 +82,7 @@ class Registry:
             if wanted == OFF:
                 continue
             rule = self.rules[rule_id]
-            for hit in detect(diff):
+            for hit in _run(rule_id, detect, diff):
                 level = Level(wanted) if wanted else (hit.level or rule.level)
                 finding = Finding(
                     rule=rule_id,
@@ -130,6 +134,19 @@ def detector(rule_id: str) -> Callable[[Detector], Detector]:
     return REGISTRY.detector(rule_id)
 
 
+def _run(rule_id: str, detect: Detector, diff: PolicyDiff) -> list[Hit]:
+    try:
+        return list(detect(diff))
+    except GovernError:
+        raise
+    except Exception as error:  # a plugin's bug must name the plugin, not look like govern's
+        module = getattr(detect, "__module__", "?")
+        name = getattr(detect, "__qualname__", repr(detect))
+        raise GovernError(
+            f"rule {rule_id!r}: detector {module}.{name} failed: {type(error).__name__}: {error}"
+        ) from error
+
+
 _BUILTIN_MODULES = (
     "recipients",
     "items",
@@ -137,23 +154,55 @@ _BUILTIN_MODULES = (
     "retention",
     "consent",
     "commitments",
+    "metadata",
     "prose",
+    "catalog",
 )
 _loaded_plugins: set[str] = set()
 
 
-def load_rules(plugins: Iterable[str] = (), source: str | None = None) -> Registry:
-    """The registry with the built-in rules and the user's plugin modules imported."""
+def load_rules(
+    plugins: Iterable[str] = (), source: str | None = None, root: Path | None = None
+) -> Registry:
+    """The registry with the built-in rules and the user's plugin modules imported.
+
+    Plugins are imported with the reviewed repository's root first on ``sys.path``, so a
+    ``myrules.py`` next to its ``pyproject.toml`` is found.
+    """
     for name in _BUILTIN_MODULES:
-        importlib.import_module(f"governance.rules.{name}")
+        module = f"governance.rules.{name}"
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as error:
+            if error.name != module:
+                raise
     for plugin in plugins:
         if plugin in _loaded_plugins:
             continue
+        added = root is not None and str(root) not in sys.path
+        if added:
+            sys.path.insert(0, str(root))
         try:
             importlib.import_module(plugin)
         except ImportError as error:
             raise ConfigError(
-                f"cannot import rule plugin {plugin!r}: {error}", file=source, field="tool.govern.plugins"
+                f"cannot import rule plugin {plugin!r}: {error}",
+                file=source,
+                field="tool.govern.plugins",
             ) from None
+        except ValueError as error:  # a plugin redefining a rule differently, or a bad detector
+            raise ConfigError(
+                f"rule plugin {plugin!r}: {error}", file=source, field="tool.govern.plugins"
+            ) from None
+        finally:
+            if added:
+                sys.path.remove(str(root))
         _loaded_plugins.add(plugin)
     return REGISTRY
+
+
+def registry_for(config: Config) -> Registry:
+    """The registry for one repository: built-ins, its plugins, its overrides checked."""
+    registry = load_rules(config.plugins, config.source, config.root)
+    registry.check_overrides(config.rules, config.source)
+    return registry

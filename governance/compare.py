@@ -1,0 +1,155 @@
+"""Comparing policy versions: the one way through for diff, check, announce and the review app.
+
+``classify`` turns two versions of one policy into a :class:`PolicyReport` (diff, then every
+rule's detectors, with the user's level overrides); ``compare_files`` and ``compare_revisions``
+read the versions from two files or from two git revisions and gather one :class:`Report`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from governance.config import Config
+from governance.diff import diff_policies
+from governance.errors import PolicyError
+from governance.findings import PolicyReport, PolicyStatus, Report, Side
+from governance.formats import format_of, parse_policy, policy_id, read_policy_file
+from governance.locate import Locator
+from governance.model import Policy, PolicyDocument
+from governance.rules.registry import registry_for
+
+if TYPE_CHECKING:
+    from governance.gitrepo import GitRepository, PolicyFile
+
+WORKING_TREE = "working tree"
+
+
+def classify(
+    policy_id: str,
+    old: Policy | None,
+    new: Policy | None,
+    config: Config,
+    *,
+    head_text: str | None = None,
+    head_format: str = "yaml",
+    file: str | None = None,
+) -> PolicyReport:
+    """The findings between two versions of one policy (None on a side: added or removed).
+
+    ``head_text`` (the new file's text) lets findings carry the line they point at.
+    """
+    diff = diff_policies(old, new, policy_id=policy_id, config=config)
+    status = _status(old, new, diff.is_empty)
+    if status == "unchanged":
+        return PolicyReport(policy=policy_id, status=status, file=file)
+    findings = registry_for(config).evaluate(diff, config.rules)
+    if head_text is not None and new is not None:
+        locator = Locator(head_text, head_format, new)
+        for finding in findings:
+            if finding.line is None:
+                quote = finding.after if isinstance(finding.after, str) else None
+                finding.line = locator.line(finding.path, quote)
+    return PolicyReport(policy=policy_id, status=status, findings=findings, file=file)
+
+
+def _status(old: Policy | None, new: Policy | None, empty: bool) -> PolicyStatus:
+    if old is None and new is not None:
+        return "added"
+    if new is None and old is not None:
+        return "removed"
+    return "unchanged" if empty else "modified"
+
+
+def compare_files(old_path: Path, new_path: Path, config: Config) -> Report:
+    """Two plain policy files (no git): ``base`` and ``head`` are null in the report."""
+    old_document = read_policy_file(old_path)
+    new_text, new_document = _read_with_text(new_path)
+    report = classify(
+        _file_policy_id(new_path, config),
+        old_document.policy,
+        new_document.policy,
+        config,
+        head_text=new_text,
+        head_format=new_document.format,
+        file=str(new_path),
+    )
+    return Report(base=None, head=None, policies=[report])
+
+
+def _read_with_text(path: Path) -> tuple[str | None, PolicyDocument]:
+    document = read_policy_file(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        text = None
+    return text, document
+
+
+def _file_policy_id(path: Path, config: Config) -> str:
+    try:
+        return policy_id(path, config.policies_dir)
+    except PolicyError:
+        return path.with_suffix("").name
+
+
+def compare_revisions(
+    repo: GitRepository, config: Config, base: str, head: str | None = None
+) -> Report:
+    """Every policy that differs between two revisions (``head`` None: the working tree)."""
+    base_commit = repo.resolve(base)
+    head_commit = repo.resolve(head) if head is not None else None
+    old_files = repo.policy_files(base_commit, config.policies)
+    new_files = repo.policy_files(head_commit, config.policies)
+    base_label = f"@{base}"
+    head_label = f"@{head}" if head is not None else ""
+    reports: list[PolicyReport] = []
+    for identifier in sorted(old_files.keys() | new_files.keys()):
+        old_file = old_files.get(identifier)
+        new_file = new_files.get(identifier)
+        if old_file and new_file and old_file.blob_sha == new_file.blob_sha:
+            reports.append(PolicyReport(policy=identifier, status="unchanged", file=new_file.path))
+            continue
+        old = _parse(repo, old_file, base_label) if old_file else None
+        new = _parse(repo, new_file, head_label) if new_file else None
+        shown = new_file or old_file
+        assert shown is not None
+        reports.append(
+            classify(
+                identifier,
+                old,
+                new,
+                config,
+                head_text=_text(new_file),
+                head_format=format_of(new_file.path) if new_file else "yaml",
+                file=shown.path,
+            )
+        )
+    return Report(
+        base=Side(ref=base, commit=base_commit),
+        head=Side(ref=head if head is not None else WORKING_TREE, commit=head_commit),
+        policies=reports,
+    )
+
+
+def _parse(repo: GitRepository, policy_file: PolicyFile, label: str) -> Policy:
+    """Parse one side, naming ``path@rev`` in any error (as `validate` names the file)."""
+    try:
+        try:
+            from governance.blobcache import parse_policy_file
+        except ImportError:  # pragma: no cover - the cache is optional
+            return parse_policy(policy_file.data, policy_file.path + label)
+        return parse_policy_file(policy_file, repo.root)
+    except PolicyError as error:
+        if error.file == policy_file.path and label:
+            error.file = policy_file.path + label
+        raise
+
+
+def _text(policy_file: PolicyFile | None) -> str | None:
+    if policy_file is None:
+        return None
+    try:
+        return policy_file.data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None

@@ -1,0 +1,11 @@
+"""A report as the JSON object of CONTRACT.md (``govern.report/1``)."""
+
+from __future__ import annotations
+
+import json
+
+from governance.findings import Report
+
+
+def format_report(report: Report) -> str:
+    return json.dumps(report.to_json_data(), indent=2, ensure_ascii=False) + "\n"

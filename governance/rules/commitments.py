@@ -1,0 +1,57 @@
+"""Rules about promises made to users ("we do not...", "never...", "we announce...")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from governance.diff import PolicyDiff
+from governance.findings import Level
+from governance.rules.registry import Hit, rule
+from governance.rules.words import short
+
+AREA = "commitments"
+
+
+@rule(
+    "commitment-removed",
+    Level.material,
+    description=(
+        'A promise to users is removed or negated ("we do not…", "never…", "not shared with…", '
+        '"we announce…").'
+    ),
+    rationale=(
+        "A promise made to users is part of the disclosure they relied on; withdrawing or "
+        "reversing it is a material change to a privacy promise that the FTC treats as deceptive "
+        "when applied without notice (FTC Act §5; FTC, February 2024, on quietly changing "
+        "privacy policies)."
+    ),
+    area=AREA,
+)
+def removed_commitments(diff: PolicyDiff) -> Iterator[Hit]:
+    for commitment in diff.commitments.removed:
+        yield Hit(
+            f"commitments/{commitment.id}",
+            f'Promise removed: "{short(commitment.text, 120, lower=False)}"',
+            commitment.text,
+            None,
+        )
+
+
+@rule(
+    "commitment-added",
+    Level.minor,
+    description="A new promise to users.",
+    rationale=(
+        "More protective: a new promise adds to what users may rely on, and binds from now on "
+        "(FTC Act §5)."
+    ),
+    area=AREA,
+)
+def new_commitments(diff: PolicyDiff) -> Iterator[Hit]:
+    for commitment in diff.commitments.added:
+        yield Hit(
+            f"commitments/{commitment.id}",
+            f'New promise: "{short(commitment.text, 120, lower=False)}"',
+            None,
+            commitment.text,
+        )

@@ -1,0 +1,201 @@
+"""Rules about cookies and other storage items: added, removed, renamed, leaving the device."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from governance.diff import FieldChange, PolicyDiff, entry_data
+from governance.findings import Level
+from governance.model import Category, Item, Party, Policy, Storage
+from governance.rules.registry import Hit, rule
+from governance.rules.words import consent_words, item_words, join, short, use_words
+
+AREA = "items"
+
+_ON_DEVICE_STORAGE = {
+    Storage.local_storage.value,
+    Storage.session_storage.value,
+    Storage.indexed_db.value,
+}
+_SENT_STORAGE = {Storage.cookie.value, Storage.pixel.value}
+
+NECESSARY_FIRST_PARTY_REASON = (
+    "A strictly necessary first-party item is exempt from consent (ePrivacy Art. 5(3), second "
+    "sentence; Article 29 Working Party WP194): it must be listed but needs no review."
+)
+
+
+def is_necessary_first_party(item: Item) -> bool:
+    return item.category is Category.strictly_necessary and item.party is Party.first
+
+
+def _what_for(item: Item) -> str:
+    return join(use_words(use) for use in item.data_uses) or short(item.purpose, 70)
+
+
+def added_item_message(item: Item, policy: Policy | None) -> str:
+    message = f"New {item_words(item, policy)}"
+    purpose = _what_for(item)
+    if purpose:
+        message += f" for {purpose}"
+    return message + f", set {consent_words(item.consent)}"
+
+
+@rule(
+    "tracking-item-added",
+    Level.material,
+    description=(
+        "A new cookie or storage item (minor when it is a strictly necessary first-party item)."
+    ),
+    rationale=(
+        "Storing or reading information on a user's device needs prior consent unless it is "
+        "strictly necessary for a service the user asked for (ePrivacy Directive Art. 5(3)); "
+        "a new analytics or marketing item changes what users consent to. A strictly necessary "
+        "first-party item is exempt (WP194), so its addition is minor."
+    ),
+    area=AREA,
+)
+def added_items(diff: PolicyDiff) -> Iterator[Hit]:
+    for item in diff.items.added:
+        necessary = is_necessary_first_party(item)
+        yield Hit(
+            f"items/{item.id}",
+            added_item_message(item, diff.new),
+            None,
+            entry_data(item),
+            level=Level.minor if necessary else None,
+            reason=NECESSARY_FIRST_PARTY_REASON if necessary else None,
+        )
+
+
+@rule(
+    "tracking-item-removed",
+    Level.minor,
+    description="A cookie or storage item is gone.",
+    rationale="Less processing: an item that is gone stores and reads nothing on the device.",
+    area=AREA,
+)
+def removed_items(diff: PolicyDiff) -> Iterator[Hit]:
+    for item in diff.items.removed:
+        yield Hit(
+            f"items/{item.id}",
+            f"The {item_words(item, diff.old)} is no longer used",
+            entry_data(item),
+            None,
+        )
+
+
+@rule(
+    "tracking-item-renamed",
+    Level.minor,
+    description="An item has a new name, with the same provider, purpose and category.",
+    rationale=(
+        "A new name for the same item changes none of the information GDPR Art. 13 requires "
+        "(recipients, purposes, retention); users need not be told, but the list must match."
+    ),
+    area=AREA,
+)
+def renamed_items(diff: PolicyDiff) -> Iterator[Hit]:
+    for pair in diff.items.renamed:
+        name = pair.field("name")
+        assert name is not None  # a rename is a change of name
+        yield Hit(
+            f"items/{pair.key}/name",
+            f'The {item_words(pair.old, diff.old)} is renamed "{pair.new.name}" '
+            "(same provider, purpose and category)",
+            name.before,
+            name.after,
+        )
+
+
+@rule(
+    "data-leaves-device",
+    Level.material,
+    description="Data that stayed on the device is now sent to a server.",
+    rationale=(
+        "Data kept on the device is disclosed to no one; once it is sent to a server it is "
+        "collected, and the information duties of GDPR Art. 13 (purposes, recipients, retention) "
+        "apply to it for the first time."
+    ),
+    area=AREA,
+)
+def leaves_device(diff: PolicyDiff) -> Iterator[Hit]:
+    for pair in diff.items.modified:
+        change = pair.field("leaves_device")
+        if change is not None and change.after is True:
+            yield Hit(
+                f"items/{pair.key}/leaves_device",
+                f"The data of {item_words(pair.new, diff.new)} is now sent to a server; "
+                "it stayed on the device before",
+                False,
+                True,
+            )
+        elif moved_off_device(pair.field("storage")):
+            storage = pair.field("storage")
+            assert storage is not None
+            yield Hit(
+                f"items/{pair.key}/storage",
+                f'"{pair.new.name}" moves from {storage.before} to a {storage.after}, which the '
+                "browser sends to a server; it stayed on the device before",
+                storage.before,
+                storage.after,
+            )
+
+
+def moved_off_device(storage: FieldChange | None) -> bool:
+    """From browser-only storage to one the browser sends out (a cookie, a pixel)."""
+    return (
+        storage is not None
+        and storage.before in _ON_DEVICE_STORAGE
+        and storage.after in _SENT_STORAGE
+    )
+
+
+@rule(
+    "item-details-changed",
+    Level.minor,
+    description=(
+        "An item's storage type changes, it no longer leaves the device, or it is now set by the "
+        "first party itself."
+    ),
+    rationale=(
+        "The item's purposes, recipients and retention are unchanged, or it processes less: "
+        "the list must stay accurate, but no element of GDPR Art. 13 grows."
+    ),
+    area=AREA,
+)
+def item_details(diff: PolicyDiff) -> Iterator[Hit]:
+    for pair in diff.items.modified:
+        words = item_words(pair.new, diff.new)
+        storage = pair.field("storage")
+        if storage is not None and not moved_off_device(storage):
+            yield Hit(
+                f"items/{pair.key}/storage",
+                f'"{pair.new.name}" is now stored as {storage.after} instead of {storage.before}',
+                storage.before,
+                storage.after,
+            )
+        device = pair.field("leaves_device")
+        if device is not None and device.after is False:
+            yield Hit(
+                f"items/{pair.key}/leaves_device",
+                f"The data of {words} now stays on the device",
+                True,
+                False,
+            )
+        party = pair.field("party")
+        if party is not None and party.after == Party.first.value:
+            yield Hit(
+                f"items/{pair.key}/party",
+                f"The {words} is now set first-party",
+                party.before,
+                party.after,
+            )
+        provider = pair.field("provider")
+        if provider is not None and provider.after is None:
+            yield Hit(
+                f"items/{pair.key}/provider",
+                f"The {words} no longer names a provider (before: {provider.before})",
+                provider.before,
+                None,
+            )
