@@ -33,12 +33,16 @@ class Config(BaseModel):
     templates: str | None = Field(None, description="Folder of templates overriding the bundled ones")
     default_branch: str | None = Field(None, description="Base for check; default: origin/HEAD, main, master")
     notice_days: int = Field(30, ge=0, description="Days between publication and effect")
+    policy_url: str | None = Field(None, description="Policy page URL to link; {policy} = its id")
     reviewers: dict[str, ReviewerRole] = Field(default_factory=dict)
     rules: dict[str, str] = Field(
         default_factory=dict, description='Per-rule level override: "material", "minor", "editorial" or "off"'
     )
     plugins: list[str] = Field(default_factory=list, description="Python modules that register rules")
     require_signatures: bool = False
+    require_announcement: bool = Field(
+        True, description="check: an approved material finding also needs an approved announcement"
+    )
     allowed_signers: str = ".govern-ledger/allowed_signers"
     catalog: str | None = Field(None, description="Extra known-cookie catalogue (CSV or YAML)")
 

@@ -1,0 +1,54 @@
+"""What approve, downgrade and reject share: open the repository, decide, say what was written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from governance.config import load_config
+from governance.identity import current_identity
+
+
+def run_decision(
+    *,
+    repo: Path,
+    fingerprints: tuple[str, ...],
+    decision: str,
+    identity: str | None,
+    note: str | None = None,
+    reason: str | None = None,
+    base: str | None = None,
+    head: str | None = None,
+    key: Path | None = None,
+) -> int:
+    from governance.gitrepo import GitRepository
+    from governance.review import decide
+
+    config = load_config(repo)
+    git_repository = GitRepository.open(repo)
+    reviewer = current_identity(git_repository, identity)
+    records = decide(
+        config,
+        git_repository,
+        list(fingerprints),
+        decision,
+        reviewer,
+        note=note,
+        reason=reason,
+        base=base,
+        head=head,
+        key=key,
+    )
+    for record in records:
+        signed = ", signed" if record.signature else ""
+        click.echo(
+            f"{record.decision.value} {record.fingerprint} ({record.rule} {record.path} in "
+            f"{record.policy}) by {record.reviewer}{signed}: {record.file}"
+        )
+    click.echo(
+        f"Commit the record{'s' if len(records) != 1 else ''} with the change: "
+        f"git add {config.ledger} && git commit",
+        err=True,
+    )
+    return 0

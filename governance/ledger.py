@@ -1,0 +1,490 @@
+"""The review ledger: one small YAML file per decision, committed in the reviewed repository.
+
+Like a towncrier fragment or a changeset, a record travels with the change it decides on, so
+``govern check`` works on a fresh clone with no database and no network. Each file holds one
+decision; its name is ``<fingerprint>-<decision>-<hash>.yaml`` (the hash is of its content), so two
+reviewers deciding in parallel branches never write the same file and merges never conflict.
+
+Two kinds of records:
+
+- ``finding``: a legal reviewer's decision on one finding (``approved``, ``not-material``,
+  ``rejected``), bound to the finding's fingerprint, so editing the change voids it;
+- ``announcement``: a release manager's decision on an announcement covering approved findings.
+
+A record may carry an SSH signature over :meth:`LedgerRecord.canonical_payload` (see
+:mod:`governance.signing`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_serializer,
+    field_validator,
+)
+
+from governance.atomic import write_atomic
+from governance.config import Config, ReviewerRole
+from governance.errors import GitError, LedgerError, ReviewError
+
+if TYPE_CHECKING:
+    from governance.gitrepo import GitRepository
+
+LEDGER_SCHEMA = "govern.ledger/1"
+RECORD_SUFFIXES = (".yaml", ".yml", ".json")
+MAX_RECORD_BYTES = 64 * 1024
+_HEADER = "# govern review record: one decision, committed with the change. See `govern check`.\n"
+
+try:
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+
+class Decision(StrEnum):
+    approved = "approved"  # material; the change may ship once announced
+    not_material = "not-material"  # downgraded by a legal reviewer, with a written justification
+    rejected = "rejected"  # sent back to the author
+
+    @property
+    def needs_reason(self) -> bool:
+        return self is not Decision.approved
+
+
+class AnnouncementDecision(StrEnum):
+    approved = "approved"
+    rejected = "rejected"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def format_time(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    schema_: Literal["govern.ledger/1"] = Field("govern.ledger/1", alias="schema")
+    policy: str = Field(min_length=1)
+    reviewer: str = Field(min_length=3, pattern=r"^[^@\s]+@[^@\s]+$")
+    role: ReviewerRole
+    decided_at: datetime
+    reason: str | None = None
+    signature: str | None = None
+    file: str | None = Field(None, exclude=True, description="Repository path it was read from")
+
+    @field_validator("decided_at")
+    @classmethod
+    def _in_utc(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).replace(microsecond=0)
+
+    @field_serializer("decided_at")
+    def _iso(self, value: datetime) -> str:
+        return format_time(value)
+
+    def fields(self) -> dict[str, Any]:
+        """The record's fields in file order, without the signature."""
+        data = self.model_dump(mode="json", by_alias=True, exclude={"signature"})
+        return {key: value for key, value in data.items() if value is not None}
+
+    def canonical_payload(self) -> bytes:
+        """What a signature covers: every field but the signature, as canonical JSON."""
+        return json.dumps(
+            self.fields(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8")
+
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.canonical_payload()).hexdigest()[:8]
+
+    def file_name(self) -> str:
+        raise NotImplementedError
+
+    def to_yaml(self) -> str:
+        data = self.fields()
+        if self.signature:
+            data["signature"] = self.signature
+        return _HEADER + yaml.dump(
+            data, Dumper=_RecordDumper, sort_keys=False, allow_unicode=True, width=100
+        )
+
+
+class ReviewRecord(_Record):
+    """A legal reviewer's decision on one finding."""
+
+    kind: Literal["finding"] = "finding"
+    fingerprint: str = Field(pattern=r"^[0-9a-f]{6,64}$")
+    rule: str = Field(min_length=1)
+    path: str = Field("", description="Where in the policy the finding is (informative)")
+    decision: Decision
+    note: str | None = None
+
+    def fields(self) -> dict[str, Any]:
+        data = super().fields()
+        order = [
+            "kind",
+            "schema",
+            "policy",
+            "fingerprint",
+            "rule",
+            "path",
+            "decision",
+            "reviewer",
+            "role",
+            "decided_at",
+            "note",
+            "reason",
+        ]
+        return {key: data[key] for key in order if key in data}
+
+    def file_name(self) -> str:
+        return f"{self.fingerprint}-{self.decision.value}-{self.content_hash()}.yaml"
+
+
+class AnnouncementRecord(_Record):
+    """A release manager's decision on an announcement that covers approved findings."""
+
+    kind: Literal["announcement"] = "announcement"
+    announcement: str = Field(min_length=1, description="The announcement's id")
+    fingerprints: list[str] = Field(min_length=1)
+    decision: AnnouncementDecision
+
+    @field_validator("fingerprints")
+    @classmethod
+    def _hex(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not re.fullmatch(r"[0-9a-f]{6,64}", value):
+                raise ValueError(f"{value!r} is not a finding fingerprint")
+        return values
+
+    def fields(self) -> dict[str, Any]:
+        data = super().fields()
+        order = [
+            "kind",
+            "schema",
+            "announcement",
+            "policy",
+            "fingerprints",
+            "decision",
+            "reviewer",
+            "role",
+            "decided_at",
+            "reason",
+        ]
+        return {key: data[key] for key in order if key in data}
+
+    def file_name(self) -> str:
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", self.announcement).strip("-.")[:60] or "x"
+        return f"announcement-{slug}-{self.decision.value}-{self.content_hash()}.yaml"
+
+
+LedgerRecord = ReviewRecord | AnnouncementRecord
+
+
+class _RecordDumper(yaml.SafeDumper):
+    """Multi-line strings (signatures, long notes) as literal blocks, the rest as usual."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_RecordDumper.add_representer(str, _represent_str)
+
+
+@dataclass
+class Ledger:
+    """Every record of one side of a change, and the raw files they came from."""
+
+    findings: list[ReviewRecord] = field(default_factory=list)
+    announcements: list[AnnouncementRecord] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)  # repository path -> content
+
+    def is_unchanged_in(self, record: _Record, other: Ledger) -> bool:
+        """True when ``record``'s file exists with the same bytes in ``other`` (e.g. the base)."""
+        return record.file is not None and other.files.get(record.file) == self.files.get(
+            record.file
+        )
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def parse_record(data: bytes, source: str) -> LedgerRecord:
+    """One record file's content → a record; LedgerError naming file, line and field otherwise."""
+    if len(data) > MAX_RECORD_BYTES:
+        raise LedgerError(f"a review record is at most {MAX_RECORD_BYTES:,} bytes", file=source)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise LedgerError(
+            "not valid UTF-8", file=source, line=data[: error.start].count(b"\n") + 1
+        ) from None
+    try:
+        content = json.loads(text) if source.endswith(".json") else _load_yaml(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise LedgerError(
+            f"malformed YAML: {error.problem or error.context}",
+            file=source,
+            line=mark.line + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as error:
+        raise LedgerError(f"malformed YAML: {error}", file=source) from None
+    except json.JSONDecodeError as error:
+        raise LedgerError(f"malformed JSON: {error.msg}", file=source, line=error.lineno) from None
+    if not isinstance(content, dict):
+        raise LedgerError("a review record must be a mapping of fields", file=source, line=1)
+    kind = content.get("kind")
+    model: type[_Record]
+    if kind == "finding":
+        model = ReviewRecord
+    elif kind == "announcement":
+        model = AnnouncementRecord
+    else:
+        raise LedgerError(
+            f"kind must be 'finding' or 'announcement', not {kind!r}",
+            file=source,
+            line=_line_of(text, "kind"),
+            field="kind",
+        )
+    try:
+        record = model.model_validate(content)
+    except ValidationError as error:
+        detail = error.errors(include_url=False)[0]
+        location = [str(part) for part in detail["loc"]]
+        name = location[0] if location else None
+        message = "unknown field" if detail["type"] == "extra_forbidden" else detail["msg"]
+        if detail["type"] == "missing":
+            message = "missing field"
+        raise LedgerError(
+            message,
+            file=source,
+            line=_line_of(text, name) if name and detail["type"] != "missing" else None,
+            field=".".join(location) or None,
+        ) from None
+    record.file = source
+    return record  # type: ignore[return-value]
+
+
+def _load_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - the C *safe* loader
+
+
+def _line_of(text: str, key: str | None) -> int | None:
+    if not key:
+        return None
+    pattern = re.compile(rf"^[\"']?{re.escape(key)}[\"']?\s*:", re.M)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _ledger_from_files(files: dict[str, bytes]) -> Ledger:
+    ledger = Ledger(files=files)
+    for name in sorted(files):
+        record = parse_record(files[name], name)
+        if isinstance(record, ReviewRecord):
+            ledger.findings.append(record)
+        else:
+            ledger.announcements.append(record)
+    return ledger
+
+
+def _is_record_name(name: str) -> bool:
+    base = PurePosixPath(name).name
+    return base.endswith(RECORD_SUFFIXES) and not base.startswith(".")
+
+
+def working_tree_files(root: Path, ledger: str = ".govern-ledger") -> dict[str, bytes]:
+    """The record files in the working tree: repository path -> bytes (not parsed)."""
+    directory = root / ledger
+    files: dict[str, bytes] = {}
+    if directory.is_dir():
+        for path in directory.rglob("*"):
+            if path.is_file() and _is_record_name(path.name):
+                files[path.relative_to(root).as_posix()] = path.read_bytes()
+    return files
+
+
+def committed_files(root: Path, revision: str, ledger: str = ".govern-ledger") -> dict[str, bytes]:
+    """The record files at ``revision``: repository path -> bytes (not parsed)."""
+    return {
+        name: data
+        for name, data in files_at_revision(root, revision, ledger).items()
+        if _is_record_name(name)
+    }
+
+
+def read_ledger(root: Path, ledger: str = ".govern-ledger") -> Ledger:
+    """The ledger as it is in the working tree at ``root``."""
+    return _ledger_from_files(working_tree_files(root, ledger))
+
+
+def read_ledger_at(
+    repo: GitRepository | Path, revision: str, ledger: str = ".govern-ledger"
+) -> Ledger:
+    """The ledger as committed at ``revision`` (for CI, where the head is a commit)."""
+    root = repo if isinstance(repo, Path) else repo.root
+    return _ledger_from_files(committed_files(root, revision, ledger))
+
+
+def _read(source: Path | Config, revision: str | None) -> Ledger:
+    root, directory = (
+        (source.root, source.ledger) if isinstance(source, Config) else (source, ".govern-ledger")
+    )
+    if revision is None:
+        return read_ledger(root, directory)
+    return read_ledger_at(root, revision, directory)
+
+
+def load_ledger(source: Path | Config, revision: str | None = None) -> list[ReviewRecord]:
+    """The finding records of the working tree (``revision`` None) or of a commit."""
+    return _read(source, revision).findings
+
+
+def load_announcement_records(
+    source: Path | Config, revision: str | None = None
+) -> list[AnnouncementRecord]:
+    """The announcement records of the working tree (``revision`` None) or of a commit."""
+    return _read(source, revision).announcements
+
+
+def files_at_revision(root: Path, revision: str, directory: str) -> dict[str, bytes]:
+    """Every file under ``directory`` at ``revision``: repository path -> bytes."""
+    listing = _git(root, "ls-tree", "-r", "-z", "--full-tree", revision, "--", directory)
+    entries: list[tuple[str, str]] = []
+    for entry in listing.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, raw_name = entry.partition(b"\t")
+        _mode, kind, sha = meta.decode().split()
+        if kind == "blob":
+            entries.append((raw_name.decode("utf-8", "surrogateescape"), sha))
+    if not entries:
+        return {}
+    batch = "".join(f"{sha}\n" for _, sha in entries).encode()
+    output = _git(root, "cat-file", "--batch", stdin=batch)
+    files: dict[str, bytes] = {}
+    offset = 0
+    for name, _sha in entries:
+        header_end = output.index(b"\n", offset)
+        size = int(output[offset:header_end].split()[2])
+        start = header_end + 1
+        files[name] = output[start : start + size]
+        offset = start + size + 1
+    return files
+
+
+def file_at_revision(root: Path, revision: str, path: str) -> bytes | None:
+    files = files_at_revision(root, revision, path)
+    return files.get(path)
+
+
+def _git(root: Path, *arguments: str, stdin: bytes | None = None) -> bytes:
+    completed = subprocess.run(
+        ["git", "-C", str(root), *arguments], input=stdin, capture_output=True, check=False
+    )
+    if completed.returncode != 0:
+        message = completed.stderr.decode("utf-8", "replace").strip()
+        raise GitError(f"git {arguments[0]} failed: {message}")
+    return completed.stdout
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def record_path(config: Config, record: LedgerRecord) -> Path:
+    return config.ledger_dir / record.file_name()
+
+
+def sign_record(record: LedgerRecord, key: Path) -> LedgerRecord:
+    from governance.signing import sign
+
+    record.signature = sign(record.canonical_payload(), key)
+    return record
+
+
+def write_record(config: Config, record: LedgerRecord, key: Path | None = None) -> Path:
+    """Write one record atomically (signed with ``key`` when given); returns its path."""
+    if key is not None:
+        sign_record(record, key)
+    elif config.require_signatures and not record.signature:
+        raise ReviewError(
+            "this repository requires signed reviews (require_signatures = true)",
+            field="--key",
+            hint="pass --key PATH (or set GOVERN_SIGNING_KEY or git config user.signingkey)",
+        )
+    path = record_path(config, record)
+    write_atomic(path, record.to_yaml())
+    record.file = path.relative_to(config.root).as_posix()
+    return path
+
+
+def write_announcement_record(
+    config: Config,
+    announcement_id: str,
+    policy_id: str,
+    fingerprints: list[str],
+    decision: str,
+    identity: str,
+    reason: str | None,
+    key: str | Path | None = None,
+) -> AnnouncementRecord:
+    """Record a release manager's decision on an announcement in the ledger (for ``announce``).
+
+    Checks what the ledger itself can check: the identity is a configured release manager, a
+    rejection has a reason, and the record is signed when the repository requires it. The caller
+    (announcements) appends the same decision to the audit log.
+    """
+    from governance.signing import signing_key
+
+    role = config.role_of(identity)
+    if role is not ReviewerRole.release:
+        raise ReviewError(
+            f"{identity} is not a release manager in [tool.govern.reviewers]"
+            + (f" (listed as {role.value})" if role else ""),
+            field="--as",
+            hint='add  "EMAIL" = "release"  under [tool.govern.reviewers]',
+        )
+    try:
+        chosen = AnnouncementDecision(decision)
+    except ValueError:
+        raise ReviewError(
+            f"an announcement decision is approved or rejected, not {decision!r}"
+        ) from None
+    if chosen is AnnouncementDecision.rejected and not (reason and reason.strip()):
+        raise ReviewError("a rejection needs --reason", field="--reason")
+    record = AnnouncementRecord(
+        announcement=announcement_id,
+        policy=policy_id,
+        fingerprints=sorted(set(fingerprints)),
+        decision=chosen,
+        reviewer=identity,
+        role=role,
+        decided_at=utc_now(),
+        reason=reason.strip() if reason else None,
+    )
+    write_record(config, record, signing_key(config.root, key))
+    return record

@@ -1,0 +1,277 @@
+"""A legal reviewer's decision on findings: approve, downgrade to not-material, or reject.
+
+``decide`` is the one way a decision is taken — the shell commands and the TUI both call it. It
+checks what can be checked before anything is written:
+
+- the reviewer is listed in ``[tool.govern.reviewers]`` with the role ``legal`` (release managers
+  decide on announcements, not on findings);
+- a downgrade or a rejection says why (``--reason``);
+- every fingerprint names a finding of the current change (the same change ``govern check`` sees);
+- the reviewer did not author the change: not among the authors and co-authors of the commits in
+  base..head that touched the policy, nor — when the policy has uncommitted edits — the local
+  ``git config user.email`` who is about to commit them. ``--as`` is a claim; signatures
+  (``require_signatures``) make it verifiable;
+- when signatures are required, a signing key is at hand;
+- the audit log can be written. The decision is appended to the store's audit log right after the
+  ledger file is written; if that fails, the ledger files written by this call are removed again
+  and the error is reported (exit 2): a decision never exists without its audit event. ``check``
+  never needs the store, so CI does not either.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from governance.config import Config, ReviewerRole
+from governance.errors import GovernError, ReviewError, StoreError
+from governance.findings import Finding, PolicyReport, Report
+from governance.identity import same_identity
+from governance.ledger import (
+    Decision,
+    ReviewRecord,
+    committed_files,
+    read_ledger,
+    utc_now,
+    write_record,
+)
+from governance.scope import ChangeScope, resolve_scope
+
+if TYPE_CHECKING:
+    from governance.gitrepo import GitRepository
+
+MIN_PREFIX = 6
+
+
+@dataclass(frozen=True)
+class Target:
+    policy: PolicyReport
+    finding: Finding
+
+
+def check_reviewer(config: Config, identity: str) -> ReviewerRole:
+    """The reviewer's role, which must be ``legal``; ReviewError saying what to do otherwise."""
+    role = config.role_of(identity)
+    where = config.source or "pyproject.toml [tool.govern.reviewers]"
+    if role is None:
+        raise ReviewError(
+            f"{identity} is not a reviewer of this repository",
+            file=config.source,
+            field="tool.govern.reviewers",
+            hint=f'a maintainer adds  "{identity}" = "legal"  under [tool.govern.reviewers] '
+            f"in {where}",
+        )
+    if role is not ReviewerRole.legal:
+        raise ReviewError(
+            f"{identity} is a {role.value} reviewer: findings are decided by legal reviewers "
+            "(release managers approve announcements: `govern announce approve`)",
+            file=config.source,
+            field=f"tool.govern.reviewers.{identity}",
+        )
+    return role
+
+
+def find_targets(report: Report, fingerprints: Sequence[str]) -> list[Target]:
+    """The findings the fingerprints (or unique prefixes of 6+ digits) name, in the given order."""
+    every = [Target(policy, finding) for policy in report.policies for finding in policy.findings]
+    chosen: list[Target] = []
+    unknown: list[str] = []
+    for wanted in fingerprints:
+        key = wanted.strip().lower()
+        exact = [t for t in every if t.finding.fingerprint == key]
+        matches = exact or (
+            [t for t in every if t.finding.fingerprint.startswith(key)]
+            if len(key) >= MIN_PREFIX
+            else []
+        )
+        distinct = {t.finding.fingerprint for t in matches}
+        if len(distinct) > 1:
+            raise ReviewError(
+                f"{wanted} is ambiguous: it starts {', '.join(sorted(distinct))}",
+                field="FINGERPRINT",
+            )
+        if not matches:
+            unknown.append(wanted)
+        for target in matches:  # one fingerprint may occur in several policies
+            if target not in chosen:
+                chosen.append(target)
+    if unknown:
+        raise ReviewError(
+            f"no finding of this change has the fingerprint {', '.join(unknown)}",
+            field="FINGERPRINT",
+            hint=_valid_list(every),
+        )
+    return chosen
+
+
+def _valid_list(every: list[Target]) -> str:
+    if not every:
+        return "this change has no findings at all; pass --base/--head if the change is elsewhere"
+    lines = ["the findings of this change are:"]
+    for target in every:
+        finding = target.finding
+        lines.append(
+            f"    {finding.fingerprint}  {finding.level.value:<9} {finding.rule:<20} "
+            f"{target.policy.policy}: {finding.path}"
+        )
+    return "\n".join(lines)
+
+
+def refuse_self_approval(
+    repo: GitRepository, scope: ChangeScope, targets: list[Target], identity: str
+) -> None:
+    for target in targets:
+        path = target.policy.file
+        authors = scope.authors_of(repo, path)
+        if any(same_identity(identity, author) for author in authors):
+            raise ReviewError(
+                f"{identity} authored this change to {target.policy.policy} "
+                f"({path or 'the policy'}, {scope.base[:12]}..{scope.head_ref}), and the author "
+                "of a change may not decide on it",
+                field="--as",
+                hint="ask another legal reviewer listed in [tool.govern.reviewers]",
+            )
+
+
+def decide(
+    config: Config,
+    repo: GitRepository,
+    fingerprints: Sequence[str],
+    decision: str | Decision,
+    identity: str,
+    note: str | None = None,
+    reason: str | None = None,
+    base: str | None = None,
+    head: str | None = None,
+    key: str | Path | None = None,
+) -> list[ReviewRecord]:
+    """Record ``decision`` on the findings ``fingerprints`` name; returns the records written
+    (or already present: deciding the same thing twice writes nothing new)."""
+    chosen = Decision(decision)
+    if not fingerprints:
+        raise ReviewError("name at least one finding by its fingerprint", field="FINGERPRINT")
+    role = check_reviewer(config, identity)
+    if chosen.needs_reason and not (reason and reason.strip()):
+        verb = "a downgrade to not-material" if chosen is Decision.not_material else "a rejection"
+        raise ReviewError(f"{verb} needs a written justification", field="--reason")
+
+    from governance.compare import compare_revisions
+    from governance.signing import signing_key
+
+    scope = resolve_scope(config, repo, base, head)
+    report = compare_revisions(repo, config, scope.base, scope.head)
+    targets = find_targets(report, fingerprints)
+    refuse_self_approval(repo, scope, targets, identity)
+    signing = signing_key(config.root, key)
+    if config.require_signatures and signing is None:
+        raise ReviewError(
+            "this repository requires signed reviews (require_signatures = true)",
+            field="--key",
+            hint="pass --key ~/.ssh/id_ed25519 (or set GOVERN_SIGNING_KEY or "
+            "git config user.signingkey) and list its public key in "
+            f"{config.allowed_signers}",
+        )
+
+    at_base = committed_files(repo.root, scope.base, config.ledger)
+    current = read_ledger(config.root, config.ledger)
+    existing = [
+        record
+        for record in current.findings
+        if record.file is None or at_base.get(record.file) != current.files.get(record.file)
+    ]
+    store = _open_audit_store(config)
+    written: list[Path] = []
+    records: list[ReviewRecord] = []
+    try:
+        for target in targets:
+            record = _already_decided(existing, target, chosen, identity)
+            if record is not None and (signing is None or record.signature):
+                records.append(record)
+                continue
+            record = ReviewRecord(
+                policy=target.policy.policy,
+                fingerprint=target.finding.fingerprint,
+                rule=target.finding.rule,
+                path=target.finding.path,
+                decision=chosen,
+                reviewer=identity,
+                role=role,
+                decided_at=utc_now(),
+                note=note.strip() if note and note.strip() else None,
+                reason=reason.strip() if reason and reason.strip() else None,
+            )
+            written.append(write_record(config, record, signing))
+            store.record_audit(
+                identity,
+                f"review.{chosen.value}",
+                _subject(record),
+                _audit_detail(record, target.finding),
+            )
+            records.append(record)
+    except BaseException as error:
+        _close(store)
+        for path in written:
+            path.unlink(missing_ok=True)
+        if isinstance(error, GovernError):
+            raise
+        if isinstance(error, Exception):
+            raise StoreError(
+                f"the decision was not recorded: writing the audit log failed ({error})",
+                hint="check GOVERN_DATABASE_URL / the .govern/ folder and try again",
+            ) from None
+        raise
+    _close(store)
+    return records
+
+
+def _close(store: Any) -> None:
+    close = getattr(store, "close", None)
+    if close is not None:
+        with contextlib.suppress(Exception):  # closing must not hide the real outcome
+            close()
+
+
+def _subject(record: ReviewRecord) -> str:
+    return f"{record.policy}#{record.fingerprint}"
+
+
+def _audit_detail(record: ReviewRecord, finding: Finding) -> dict[str, Any]:
+    detail: dict[str, Any] = record.fields()
+    detail["level"] = finding.level.value
+    detail["message"] = finding.message
+    detail["file"] = record.file
+    detail["signed"] = record.signature is not None
+    return detail
+
+
+def _already_decided(
+    existing: list[ReviewRecord], target: Target, decision: Decision, identity: str
+) -> ReviewRecord | None:
+    for record in existing:
+        if (
+            record.fingerprint == target.finding.fingerprint
+            and record.policy == target.policy.policy
+            and record.decision is decision
+            and same_identity(record.reviewer, identity)
+        ):
+            return record
+    return None
+
+
+def _open_audit_store(config: Config) -> Any:
+    """The store whose audit log receives the decision; StoreError (exit 2) when unreachable."""
+    from governance.store import open_store
+
+    try:
+        return open_store(config)
+    except GovernError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a driver error is a user-fixable setting here
+        raise StoreError(
+            f"cannot open the store for the audit log: {error}",
+            hint="decisions are only recorded together with their audit event; fix "
+            "GOVERN_DATABASE_URL (or unset it to use .govern/govern.db) and try again",
+        ) from None
