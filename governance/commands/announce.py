@@ -1,0 +1,403 @@
+"""``govern announce ...``: draft, edit, submit, approve or reject, publish and preview the in-app
+announcement of approved material changes.
+
+A thin shell over :mod:`announcements` (imported lazily, so loading the CLI for ``check`` never
+pays for Jinja2 or the database layer).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from governance.config import Config, load_config
+from governance.errors import AnnouncementError
+
+if TYPE_CHECKING:
+    from announcements.record import AnnouncementData
+    from governance.store import Store
+
+
+def _repo_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--repo",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=True,
+        help="The repository whose policies are governed.",
+    )(function)
+
+
+def _identity_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--as",
+        "identity",
+        metavar="EMAIL",
+        default=None,
+        help="Who is acting (default: git config user.email).",
+    )(function)
+
+
+def _key_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--key",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="SSH private key to sign the ledger record with (default: $GOVERN_SIGNING_KEY, "
+        "else git config user.signingkey).",
+    )(function)
+
+
+class _Ordered(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group(cls=_Ordered)
+def announce() -> None:
+    """The in-app announcement of approved material changes.
+
+    \b
+    Its life: draft → (edit) → submit → approve | reject → publish.
+      govern announce draft --as author@example.com        # prints the draft; id on the last line
+      govern announce edit ID --body-file body.md --as author@example.com
+      govern announce submit ID --as author@example.com
+      govern announce approve ID --as releases@example.com # a release manager, not the drafter
+      govern announce publish ID                            # feed, changelog, last_updated
+    """
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _open(repo: Path) -> tuple[Config, Store]:
+    from governance.store import open_store
+
+    config = load_config(repo)
+    return config, open_store(config)
+
+
+def _identity(repo: Path, explicit: str | None) -> str:
+    from governance.identity import current_identity
+
+    return current_identity(repo, explicit)
+
+
+def _publisher(repo: Path, explicit: str | None) -> str:
+    """Who publishes, for the audit log. Publishing an approved announcement is a mechanical step
+    (CI may run it without a git identity), so it does not insist on one."""
+    from governance.errors import ReviewError
+
+    try:
+        return _identity(repo, explicit)
+    except ReviewError:
+        if explicit is not None:
+            raise
+        return "unknown (no --as and no git user.email)"
+
+
+def _git(repo: Path) -> Any:
+    from governance.gitrepo import GitRepository
+
+    return GitRepository.open(repo)
+
+
+def _summary_lines(data: AnnouncementData) -> list[str]:
+    lines = [
+        f"announcement {data.id}  [{data.status.value}]",
+        f"policy:       {data.policy_id}",
+        f"change:       {(data.base_commit or '?')[:12]}..{(data.head_commit or '?')[:12]}",
+        f"drafted by:   {data.drafted_by}",
+    ]
+    if data.decided_by:
+        lines.append(f"decided by:   {data.decided_by}")
+    if data.reason:
+        lines.append(f"reason:       {data.reason}")
+    reconsent = (
+        f"yes (consent revision {data.consent_revision})" if data.requires_reconsent else "no"
+    )
+    lines.append(f"re-consent:   {reconsent}")
+    if data.published_at:
+        lines.append(f"published:    {data.published_at:%Y-%m-%d %H:%M} UTC")
+    if data.published_at and data.effective_at:
+        lines.append(f"effective:    {data.effective_at:%Y-%m-%d}")
+    lines.append(f"findings:     {', '.join(data.fingerprints)}")
+    return lines
+
+
+def _print_announcement(data: AnnouncementData) -> None:
+    for line in _summary_lines(data):
+        click.echo(line)
+    click.echo("")
+    click.echo(f"# {data.title}")
+    click.echo("")
+    click.echo(data.body_markdown.rstrip("\n"))
+
+
+def _read_body(body_file: Path) -> str:
+    try:
+        if str(body_file) == "-":
+            return sys.stdin.read()
+        return body_file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AnnouncementError("no such file", file=body_file, field="--body-file") from None
+    except UnicodeDecodeError:
+        raise AnnouncementError("not valid UTF-8", file=body_file, field="--body-file") from None
+    except OSError as error:
+        raise AnnouncementError(str(error.strerror), file=body_file, field="--body-file") from None
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+@announce.command()
+@click.option("--base", default=None, metavar="REF", help="Base of the change (as for check).")
+@click.option("--head", default=None, metavar="REF", help="Head of the change (as for check).")
+@_identity_option
+@_repo_option
+def draft(base: str | None, head: str | None, identity: str | None, repo: Path) -> int:
+    """Draft the announcement of the material findings legal reviewers approved.
+
+    Prints the draft; the announcement's id is the last line printed (one line per policy when
+    several changed). Drafting the same findings again shows the open draft instead of a copy.
+    """
+    from announcements.workflow import draft_from_change
+
+    config, store = _open(repo)
+    actor = _identity(repo, identity)
+    outcomes = draft_from_change(config, store, _git(repo), actor, base, head)
+    for outcome in outcomes:
+        if not outcome.created:
+            click.echo(
+                f"govern: an open announcement already covers these findings: "
+                f"{outcome.announcement.id}",
+                err=True,
+            )
+        for finding in outcome.unapproved:
+            click.echo(
+                f"govern: warning: material finding {finding.fingerprint} ({finding.rule} "
+                f"{finding.path}) is not approved yet and is not in this announcement",
+                err=True,
+            )
+        _print_announcement(outcome.announcement)
+        click.echo("")
+    for outcome in outcomes:
+        click.echo(outcome.announcement.id)
+    return 0
+
+
+@announce.command()
+@click.argument("announcement_id", metavar="ID")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="html: the modal as safe HTML.",
+)
+@_repo_option
+def show(announcement_id: str, fmt: str, repo: Path) -> int:
+    """Show one draft or announcement."""
+    from announcements import workflow
+    from announcements.outputs import render_outputs
+
+    config, store = _open(repo)
+    data = workflow.get(store, announcement_id)
+    if fmt == "text":
+        _print_announcement(data)
+        return 0
+    rendered = render_outputs(config, data, workflow.policy_title(config, data.policy_id))
+    if fmt == "html":
+        click.echo(rendered.modal_html, nl=False)
+        return 0
+    payload = data.to_json_data()
+    payload["schema"] = "govern.announcement/1"
+    payload["banner"] = rendered.banner
+    payload["modal_markdown"] = rendered.modal_markdown
+    click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    return 0
+
+
+@announce.command()
+@click.argument("announcement_id", metavar="ID")
+@click.option(
+    "--body-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A Markdown file with the new body ('-' reads standard input).",
+)
+@click.option("--title", default=None, help="The new title.")
+@_identity_option
+@_repo_option
+def edit(
+    announcement_id: str,
+    body_file: Path | None,
+    title: str | None,
+    identity: str | None,
+    repo: Path,
+) -> int:
+    """Edit a draft's title or body (a submitted or rejected one goes back to draft)."""
+    from announcements import workflow
+
+    if body_file is None and title is None:
+        raise click.UsageError("give --body-file FILE or --title TEXT (or both)")
+    body = _read_body(body_file) if body_file is not None else None
+    _config, store = _open(repo)
+    data = workflow.edit_draft(
+        store, announcement_id, _identity(repo, identity), title=title, body_markdown=body
+    )
+    click.echo(f"edited {data.id}: {data.status.value}")
+    return 0
+
+
+@announce.command()
+@click.argument("announcement_id", metavar="ID")
+@_identity_option
+@_repo_option
+def submit(announcement_id: str, identity: str | None, repo: Path) -> int:
+    """Submit a draft to the release managers."""
+    from announcements import workflow
+
+    _config, store = _open(repo)
+    data = workflow.submit(store, announcement_id, _identity(repo, identity))
+    click.echo(
+        f"submitted {data.id}: a release manager approves it with "
+        f"`govern announce approve {data.id} --as EMAIL`"
+    )
+    return 0
+
+
+@announce.command()
+@click.argument("announcement_id", metavar="ID")
+@_identity_option
+@_key_option
+@_repo_option
+def approve(announcement_id: str, identity: str | None, key: Path | None, repo: Path) -> int:
+    """A release manager approves a submitted announcement (writes a ledger record)."""
+    from announcements import workflow
+
+    config, store = _open(repo)
+    data = workflow.approve(
+        store, config, announcement_id, _identity(repo, identity), repo=_git(repo), key=key
+    )
+    click.echo(
+        f"approved {data.id} by {data.decided_by}; publish it with "
+        f"`govern announce publish {data.id}`"
+    )
+    click.echo(
+        f"Commit the record with the change: git add {config.ledger} && git commit", err=True
+    )
+    return 0
+
+
+@announce.command()
+@click.argument("announcement_id", metavar="ID")
+@_identity_option
+@click.option("--reason", required=True, help="What the drafter should change.")
+@_key_option
+@_repo_option
+def reject(
+    announcement_id: str, identity: str | None, reason: str, key: Path | None, repo: Path
+) -> int:
+    """A release manager sends an announcement back, saying why (writes a ledger record)."""
+    from announcements import workflow
+
+    config, store = _open(repo)
+    data = workflow.reject(
+        store,
+        config,
+        announcement_id,
+        _identity(repo, identity),
+        reason,
+        repo=_git(repo),
+        key=key,
+    )
+    click.echo(f"rejected {data.id} by {data.decided_by}: {data.reason}")
+    return 0
+
+
+@announce.command()
+@click.argument("announcement_id", metavar="ID")
+@_identity_option
+@_repo_option
+def publish(announcement_id: str, identity: str | None, repo: Path) -> int:
+    """Publish an approved announcement: the feed, the changelog and the policy's last_updated.
+
+    Publishing again changes nothing.
+    """
+    from announcements.publish import publish as publish_announcement
+
+    config, store = _open(repo)
+    result = publish_announcement(config, store, announcement_id, _publisher(repo, identity))
+    data = result.announcement
+    if result.already_published:
+        click.echo(
+            f"{data.id} was already published on {data.published_at:%Y-%m-%d}; nothing changed"
+        )
+        return 0
+    click.echo(f"published {data.id}; takes effect on {data.effective_at:%Y-%m-%d}")
+    for path in result.written:
+        shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
+        click.echo(f"  wrote {shown}")
+    return 0
+
+
+@announce.command()
+@click.argument("announcement_id", metavar="ID")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the page ('-': standard output; default .govern/preview/ID.html).",
+)
+@_repo_option
+def preview(announcement_id: str, output: Path | None, repo: Path) -> int:
+    """Render the banner and the modal to one static HTML page, as users will see them."""
+    from announcements import workflow
+    from announcements.preview import preview_html
+    from governance.atomic import write_atomic
+    from governance.workdir import govern_dir
+
+    config, store = _open(repo)
+    data = workflow.get(store, announcement_id)
+    page = preview_html(config, data)
+    if output is not None and str(output) == "-":
+        click.echo(page, nl=False)
+        return 0
+    target = output or govern_dir(config.root) / "preview" / f"{data.id}.html"
+    write_atomic(target, page)
+    click.echo(target.resolve().as_uri())
+    return 0
+
+
+@announce.command(name="list")
+@click.option(
+    "--status",
+    type=click.Choice(["draft", "submitted", "approved", "rejected", "published"]),
+    default=None,
+)
+@click.option("--policy", default=None, help="Only this policy's announcements.")
+@_repo_option
+def list_(status: str | None, policy: str | None, repo: Path) -> int:
+    """List announcements, newest first."""
+    from announcements import workflow
+    from announcements.record import Status
+
+    _config, store = _open(repo)
+    rows = workflow.list_announcements(store, policy, Status(status) if status else None)
+    if not rows:
+        click.echo("no announcements")
+        return 0
+    for data in rows:
+        click.echo(
+            f"{data.id}  {data.status.value:<9}  {data.updated_at:%Y-%m-%d}  {data.policy_id}  "
+            f"{data.title}"
+        )
+    return 0
