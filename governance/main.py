@@ -75,7 +75,9 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @repo_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def validate(paths: tuple[Path, ...], repo: Path, fmt: str) -> int:
     """Parse and validate policies (default: every policy under the policies directory).
 
@@ -87,9 +89,20 @@ def validate(paths: tuple[Path, ...], repo: Path, fmt: str) -> int:
 @cli.command()
 @click.argument("policy")
 @click.option("--rev", default=None, help="A git revision (default: the working tree).")
-@click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file (atomically) instead of standard output.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "html"]),
+    default="markdown",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file (atomically) instead of standard output.",
+)
 @repo_option
 def render(policy: str, rev: str | None, fmt: str, output: Path | None, repo: Path) -> int:
     """Render POLICY (an id such as mitpo/cookies-and-tracking, or a file) as users read it."""
@@ -97,8 +110,13 @@ def render(policy: str, rev: str | None, fmt: str, output: Path | None, repo: Pa
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
 def schema(output: Path | None) -> int:
     """Print the JSON Schema of the structured (YAML) policy format.
 
@@ -107,6 +125,351 @@ def schema(output: Path | None) -> int:
       # yaml-language-server: $schema=./govern.schema.json
     """
     return dispatch("schema", output=output)
+
+
+# --- reviews and the CI gate (helper D) ---------------------------------------------------------
+
+
+def _change_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    function = click.option(
+        "--head",
+        default=None,
+        metavar="REF",
+        help="Head of the change (default: the working tree when policies or review records have "
+        "uncommitted edits, else HEAD).",
+    )(function)
+    return click.option(
+        "--base",
+        default=None,
+        metavar="REF",
+        help="Base of the change (default: the merge-base of the head with the default branch).",
+    )(function)
+
+
+def _key_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--key",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="SSH private key to sign the record with (default: $GOVERN_SIGNING_KEY, else git "
+        "config user.signingkey; required when the repository sets require_signatures).",
+    )(function)
+
+
+@cli.command()
+@_change_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(CHECK_FORMATS),
+    default="text",
+    show_default=True,
+    help="github: workflow-command annotations; junit: one test case per finding; "
+    "sarif: SARIF 2.1.0 for code scanning.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the report to this file (atomically) instead of standard output.",
+)
+@repo_option
+def check(base: str | None, head: str | None, fmt: str, output: Path | None, repo: Path) -> int:
+    """The CI gate: fail while a material change has no valid review.
+
+    Compares the policies at BASE and HEAD, matches every finding with the review records under
+    .govern-ledger/ added by the change, and fails while a material finding has no approval or
+    downgrade by a legal reviewer who did not author it, a finding is rejected, or (with
+    require_announcement, the default) an approved material finding has no approved announcement.
+
+    \b
+    Defaults: HEAD is the working tree when policies or review records have
+    uncommitted edits (so a local run sees them), else the HEAD commit (CI).
+    BASE is the merge-base of the head with the default branch.
+    In CI, pass the target branch and fetch the full history:
+      govern check --base origin/main --format github
+    Exit codes: 0 pass, 1 fail, 2 bad input (bad ref, shallow clone, malformed record).
+    """
+    return dispatch("check", repo=repo, base=base, head=head, fmt=fmt, output=output)
+
+
+@cli.command()
+@click.argument("fingerprints", nargs=-1, required=True)
+@identity_option()
+@click.option("--note", default=None, help="A note for the record (optional).")
+@_change_options
+@_key_option
+@repo_option
+def approve(
+    fingerprints: tuple[str, ...],
+    identity: str | None,
+    note: str | None,
+    base: str | None,
+    head: str | None,
+    key: Path | None,
+    repo: Path,
+) -> int:
+    """A legal reviewer approves material FINGERPRINTS (writes review records in .govern-ledger/).
+
+    The reviewer must be listed as "legal" in [tool.govern.reviewers] and may not be an author of
+    the change. Commit the records with the change; editing the change later voids them.
+    """
+    return dispatch(
+        "approve",
+        repo=repo,
+        fingerprints=fingerprints,
+        identity=identity,
+        note=note,
+        base=base,
+        head=head,
+        key=key,
+    )
+
+
+@cli.command()
+@click.argument("fingerprints", nargs=-1, required=True)
+@identity_option()
+@click.option("--reason", required=True, help="Why the change is not material (required).")
+@click.option("--note", default=None, help="A further note (optional).")
+@_change_options
+@_key_option
+@repo_option
+def downgrade(
+    fingerprints: tuple[str, ...],
+    identity: str | None,
+    reason: str,
+    note: str | None,
+    base: str | None,
+    head: str | None,
+    key: Path | None,
+    repo: Path,
+) -> int:
+    """A legal reviewer records that FINGERPRINTS are not material, and why."""
+    return dispatch(
+        "downgrade",
+        repo=repo,
+        fingerprints=fingerprints,
+        identity=identity,
+        reason=reason,
+        note=note,
+        base=base,
+        head=head,
+        key=key,
+    )
+
+
+@cli.command()
+@click.argument("fingerprints", nargs=-1, required=True)
+@identity_option()
+@click.option("--reason", required=True, help="What has to change (required).")
+@click.option("--note", default=None, help="A further note (optional).")
+@_change_options
+@_key_option
+@repo_option
+def reject(
+    fingerprints: tuple[str, ...],
+    identity: str | None,
+    reason: str,
+    note: str | None,
+    base: str | None,
+    head: str | None,
+    key: Path | None,
+    repo: Path,
+) -> int:
+    """A legal reviewer sends the change behind FINGERPRINTS back; check fails until it changes."""
+    return dispatch(
+        "reject",
+        repo=repo,
+        fingerprints=fingerprints,
+        identity=identity,
+        reason=reason,
+        note=note,
+        base=base,
+        head=head,
+        key=key,
+    )
+
+
+@cli.command()
+@click.argument("revisions", nargs=-1, metavar="[OLD_FILE NEW_FILE | BASE[..HEAD]]")
+@repo_option
+@click.option(
+    "--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True
+)
+def diff(revisions: tuple[str, ...], repo: Path, fmt: str) -> int:
+    """Classified changes between two policy files or two revisions.
+
+    \b
+    govern diff old.yaml new.yaml    two files, no git needed
+    govern diff                      HEAD vs the working tree
+    govern diff main                 main vs the working tree
+    govern diff main..HEAD           two revisions (main...HEAD: from their merge base)
+
+    Every change is a finding: a rule id, a level (material, minor, editorial), a message, the
+    reason and a stable fingerprint. Exit 0 whatever the findings; `govern check` is the gate.
+    """
+    return dispatch("diff", revisions=revisions, repo=repo, fmt=fmt)
+
+
+@cli.command()
+@repo_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def rules(repo: Path, fmt: str) -> int:
+    """The rule catalogue: id, default level, description and rationale of every rule.
+
+    Change a rule's level or turn it off in [tool.govern] rules = {"rule-id" = "minor"} ("off");
+    add rules from your own modules with plugins = ["myrules"].
+    """
+    return dispatch("rules", repo=repo, fmt=fmt)
+
+
+# --- history and the store (helper C) -----------------------------------------------------------
+
+
+@cli.command()
+@click.option("--rev", default="HEAD", show_default=True, help="Index the history behind REV.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@repo_option
+def index(rev: str, fmt: str, repo: Path) -> int:
+    """Fill the store with the versions of every policy from git history.
+
+    Incremental: only commits not indexed before are read, and a policy version already parsed
+    (same git blob) is never parsed again. Safe to interrupt and to run twice at once. The store
+    is .govern/govern.db in the repository, or the database GOVERN_DATABASE_URL names.
+    """
+    return dispatch("index", repo=repo, rev=rev, fmt=fmt)
+
+
+@cli.command()
+@click.argument("policy", required=False)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@repo_option
+def log(policy: str | None, fmt: str, repo: Path) -> int:
+    """The versions of each policy (or of POLICY, following renames): commit, date, author,
+    and whether the change was material.
+
+    Brings the store up to date first (see `govern index`).
+    """
+    return dispatch("log", policy=policy, repo=repo, fmt=fmt)
+
+
+@cli.command()
+@click.argument("spec", metavar="POLICY[@REV]")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@repo_option
+def show(spec: str, fmt: str, repo: Path) -> int:
+    """One version of a policy: its file at REV (default HEAD) with the commit, author and date
+    of its last change and its git blob.
+
+    \b
+    govern show mitpo/cookies-and-tracking
+    govern show mitpo/cookies-and-tracking@v1.2
+    govern show policies/mitpo/cookies-and-tracking.yaml@HEAD~3
+    """
+    return dispatch("show", spec=spec, repo=repo, fmt=fmt)
+
+
+@cli.group(cls=Group)
+def audit() -> None:
+    """The audit log of review and announcement decisions (append-only, hash-chained)."""
+
+
+@audit.command("verify")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@repo_option
+def audit_verify(fmt: str, repo: Path) -> int:
+    """Check the audit log's hash chain: every event unedited, none removed, none reordered.
+
+    \b
+    Exit codes: 0 the chain is intact; 1 it was tampered with (each problem names the
+    event by its sequence number); 2 the store cannot be opened.
+    """
+    return dispatch("audit", repo=repo, fmt=fmt)
+
+
+# --- announcements (helper E): the group lives in commands/announce.py, which imports
+# announcements/ (Jinja2, the store) only inside each subcommand.
+def _declare_announce() -> None:
+    from governance.commands.announce import announce
+
+    cli.add_command(announce)
+
+
+_declare_announce()
+
+
+# --- the review app and the demo (helper F): Textual is imported only inside the commands.
+@cli.command()
+@click.option("--as", "identity", metavar="EMAIL", default=None,
+              help="Who is reviewing (default: git config user.email).")
+@click.option("--base", default=None, help="Base revision (default: as `govern check` picks it).")
+@click.option("--head", default=None, help="Head revision (default: as `govern check` picks it).")
+@repo_option
+def review(identity: str | None, base: str | None, head: str | None, repo: Path) -> int:
+    """Open the review app for legal reviewers and release managers (ctrl+q quits).
+
+    \b
+    Queue → change review (approve / downgrade / reject) → announcement editor → release manager.
+    Every action has a key in the footer and a command in the palette (ctrl+p).
+    """
+    return dispatch("review", identity=identity, base=base, head=head, repo=repo)
+
+
+@cli.command()
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Build the demo repository here (default: a new temporary directory).")
+@click.option("--no-open", is_flag=True, help="Print the classified report instead of opening the app.")
+def demo(directory: Path | None, no_open: bool) -> int:
+    """A first run: a scratch repository with a proposed material change, opened for review.
+
+    Built from the bundled MITPO cookie policy: main holds the published policy, the branch
+    add-hotjar adds Hotjar session recordings (a new third party). Opens the review app as the
+    legal reviewer, or prints the report when standard output is not a terminal.
+    """
+    return dispatch("demo", directory=directory, no_open=no_open)
+
+
+# --- the known-cookie catalogue (helper B2)
+@cli.group(cls=Group)
+def catalog() -> None:
+    """The known-cookie catalogue: which vendor sets a cookie, who controls the data.
+
+    govern ships a curated catalogue; `import` adds one in the Open Cookie Database CSV format.
+    """
+
+
+@catalog.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", default=None, help="Name of the imported catalogue (default: the file's).")
+@repo_option
+def catalog_import(file: Path, name: str | None, repo: Path) -> int:
+    """Import FILE (Open Cookie Database CSV format) into <repo>/.govern/catalog/.
+
+    Bad rows are reported with their line numbers and skipped; exit 2 when no row is usable.
+    """
+    return dispatch("catalog", action="import", file=file, catalog_name=name, repo=repo)
+
+
+@catalog.command("lookup")
+@click.argument("name")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@repo_option
+def catalog_lookup(name: str, fmt: str, repo: Path) -> int:
+    """Who sets the cookie or storage key NAME, according to which catalogue."""
+    return dispatch("catalog", action="lookup", cookie=name, fmt=fmt, repo=repo)
 
 
 def main(argv: list[str] | None = None) -> int:
