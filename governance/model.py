@@ -151,9 +151,11 @@ class Item(Strict):
     def _necessary_without_consent(self) -> Item:
         # Functional items may be exempt (WP194: user-interface customisation); analytics and
         # marketing never are.
-        if self.consent is Consent.none and self.category in (Category.analytics, Category.marketing):
+        needs_consent = self.category in (Category.analytics, Category.marketing)
+        if self.consent is Consent.none and needs_consent:
             raise ValueError(
-                f"consent: a {self.category.value} item cannot be set without consent "
+                f"consent: {'an' if self.category is Category.analytics else 'a'} "
+                f"{self.category.value} item cannot be set without consent "
                 "(ePrivacy Art. 5(3)); use opt-in, opt-out or notice"
             )
         return self

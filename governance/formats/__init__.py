@@ -26,9 +26,7 @@ def format_of(name: str) -> str:
         return "yaml"
     if suffix in MARKDOWN_SUFFIXES:
         return "markdown"
-    raise PolicyError(
-        f"not a policy file: expected one of {', '.join(POLICY_SUFFIXES)}", file=name
-    )
+    raise PolicyError(f"not a policy file: expected one of {', '.join(POLICY_SUFFIXES)}", file=name)
 
 
 def decode(data: bytes, source: str, *, max_bytes: int = MAX_POLICY_BYTES) -> str:
@@ -38,8 +36,10 @@ def decode(data: bytes, source: str, *, max_bytes: int = MAX_POLICY_BYTES) -> st
             f"the file is {len(data):,} bytes, over the {max_bytes:,}-byte limit for a policy",
             file=source,
         )
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise PolicyError("the file is UTF-16 text; save it as UTF-8", file=source, line=1)
     if b"\x00" in data[:8192]:
-        raise PolicyError("this is a binary file, not a policy", file=source)
+        raise PolicyError("this is a binary file, not a policy", file=source, line=1)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -96,12 +96,13 @@ def read_policy_file(path: Path, policies_dir: Path | None = None) -> PolicyDocu
     """Read and validate one policy file from disk."""
     source = str(path)
     identifier = policy_id(path, policies_dir) if policies_dir else path.with_suffix("").name
-    kind = format_of(path.name)
+    kind = format_of(source)
     try:
         size = path.stat().st_size
         if size > MAX_POLICY_BYTES:
             raise PolicyError(
-                f"the file is {size:,} bytes, over the {MAX_POLICY_BYTES:,}-byte limit for a policy",
+                f"the file is {size:,} bytes, over the {MAX_POLICY_BYTES:,}-byte limit "
+                "for a policy",
                 file=source,
             )
         data = path.read_bytes()

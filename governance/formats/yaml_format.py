@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping, Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,28 +19,120 @@ from governance.errors import PolicyError
 from governance.model import DuplicateIdError, Policy
 
 try:
-    _Loader: Any = yaml.CSafeLoader
+    _BaseLoader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
 
-_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s,\]}]")
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The C safe loader, refusing what would silently lose or garble a disclosure."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"the key {key_node.value!r} appears twice in one mapping; the second "
+                        "would silently replace the first",
+                        key_node.start_mark,
+                    )
+                seen.add(key_node.value)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as error:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not a valid date ({error})", node.start_mark
+            ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+# "&name" / "*name" where a YAML node can start; a cheap pre-check before a token scan
+_MAYBE_ANCHOR = re.compile(r"[&*](?=[^\s,\]}])")
+_NODE_START = frozenset(" \t\r\n[{,:-")
+_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_KEY_AT = re.compile(r"^(?P<indent>\s*)(?:-\s+)*(?P<key>[A-Za-z_][\w.-]*)\s*:")
 
 
 def parse_yaml(text: str, source: str) -> Policy:
-    """Parse and validate a YAML policy; every failure is a PolicyError naming file:line and field."""
-    _refuse_aliases(text, source)
+    """Parse and validate a YAML policy; every failure is a PolicyError naming file:line, field."""
+    data = load_yaml(text, source)
+    return validate_data(data, text, source)
+
+
+def load_yaml(text: str, source: str, *, first_line: int = 1, what: str = "YAML") -> Any:
+    """Plain data from YAML text that starts on ``first_line`` of ``source``; errors name the line
+    and the field they are in."""
+    offset = first_line - 1
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - CSafeLoader is the safe loader
+        _refuse_aliases(text, source)
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a CSafeLoader subclass
+    except PolicyError as error:
+        line = (error.line or 1) + offset
+        raise PolicyError(
+            error.message, file=source, line=line, field=field_at(text, error.line)
+        ) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        found: int | None = min(mark.line + 1, text.count("\n") + 1) if mark else None
+        problem = error.problem or error.context
+        lines = text.split("\n")
+        if (
+            found is not None
+            and found <= len(lines)
+            and "\t" in lines[found - 1][: mark.column + 1 if mark else 1]
+        ):
+            problem = "a tab is not allowed here; indent YAML with spaces"
         raise PolicyError(
-            f"malformed YAML: {error.problem or error.context}",
+            f"malformed {what}: {problem}",
             file=source,
-            line=mark.line + 1 if mark else None,
+            line=found + offset if found else first_line,
+            field=field_at(text, found),
+        ) from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        raise PolicyError(
+            f"malformed {what}: character U+{_code(error.character):04X} is not allowed "
+            f"({error.reason})",
+            file=source,
+            line=line + offset,
+            field=field_at(text, line),
         ) from None
     except yaml.YAMLError as error:
-        raise PolicyError(f"malformed YAML: {error}", file=source) from None
-    return validate_data(data, text, source)
+        raise PolicyError(f"malformed {what}: {error}", file=source, line=first_line) from None
+    except RecursionError:
+        raise PolicyError(
+            f"malformed {what}: nested too deeply", file=source, line=first_line
+        ) from None
+
+
+def _code(character: int | str) -> int:
+    return character if isinstance(character, int) else ord(character[:1] or "\0")
+
+
+def field_at(text: str, line: int | None) -> str | None:
+    """The dotted key path in force at a 1-based line, judged by indentation (for messages about
+    text that did not parse)."""
+    if not line:
+        return None
+    lines = text.split("\n")[:line]
+    path: list[tuple[int, str]] = []
+    for raw in lines:
+        match = _KEY_AT.match(raw)
+        if match is None:
+            continue
+        indent = len(raw) - len(raw.lstrip(" -"))
+        while path and path[-1][0] >= indent:
+            path.pop()
+        path.append((indent, match["key"]))
+    return ".".join(key for _, key in path) or None
 
 
 def validate_data(data: Any, text: str, source: str) -> Policy:
@@ -49,7 +140,9 @@ def validate_data(data: Any, text: str, source: str) -> Policy:
         raise PolicyError("the policy is empty", file=source, line=1)
     if not isinstance(data, Mapping):
         raise PolicyError(
-            f"a policy must be a mapping of fields, not a {type(data).__name__}", file=source, line=1
+            f"a policy must be a mapping of fields, not a {type(data).__name__}",
+            file=source,
+            line=1,
         )
     try:
         return Policy.model_validate(data)
@@ -66,9 +159,14 @@ def _policy_error(error: ValidationError, data: Any, text: str, source: str) -> 
         message = str(cause)
     else:
         message = _readable(first)
-    # pydantic adds the validator's name to the loc of after-validators on lists; drop non-keys
-    loc = tuple(part for part in loc if isinstance(part, int) or part in _keys_along(data, loc))
+    loc = clean_loc(loc)
     return PolicyError(message, file=source, line=line_of(text, loc), field=field_name(loc, data))
+
+
+def clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Field names and list indexes only: pydantic may add a validator's name (such as
+    ``function-after[...]``) to a location, which is no key of the document."""
+    return tuple(part for part in loc if isinstance(part, int) or _FIELD_NAME.match(str(part)))
 
 
 def _keys_along(data: Any, loc: tuple[Any, ...]) -> set[str]:
@@ -92,6 +190,14 @@ def _readable(detail: Any) -> str:
         return "unknown field"
     if kind == "missing":
         return "required field is missing"
+    if kind == "string_pattern_mismatch":
+        return (
+            f"{detail.get('input')!r} is not a valid id: use lowercase letters, digits, "
+            "'.', '_' and '-', starting with a letter or digit"
+        )
+    if kind == "enum":
+        expected = (detail.get("ctx") or {}).get("expected", "")
+        return f"{detail.get('input')!r} is not one of {expected}"
     message = str(detail["msg"])
     return message.removeprefix("Value error, ")
 
@@ -142,7 +248,9 @@ def line_of(text: str, loc: Sequence[Any]) -> int | None:
     return line
 
 
-def line_of_entry(text: str, collection: str, entry_id: str, field: str | None = None) -> int | None:
+def line_of_entry(
+    text: str, collection: str, entry_id: str, field: str | None = None
+) -> int | None:
     """Line of ``collection[id == entry_id].field`` in a YAML policy, for annotations."""
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506
@@ -160,9 +268,19 @@ def line_of_entry(text: str, collection: str, entry_id: str, field: str | None =
     return line_of(text, [collection])
 
 
+def _may_have_anchor(text: str) -> bool:
+    if "&" not in text and "*" not in text:
+        return False
+    for match in _MAYBE_ANCHOR.finditer(text):
+        start = match.start()
+        if start == 0 or text[start - 1] in _NODE_START:
+            return True
+    return False
+
+
 def _refuse_aliases(text: str, source: str) -> None:
     """Anchors and aliases hide content from a reader and enable alias bombs: refuse them."""
-    if not _MAYBE_ANCHOR.search(text):
+    if not _may_have_anchor(text):
         return
     try:
         for token in yaml.scan(text, Loader=_Loader):
@@ -182,7 +300,7 @@ def to_data(policy: Policy) -> dict[str, Any]:
 
 
 def dump_yaml(policy: Policy) -> str:
-    """A fresh YAML rendering of a policy (for new files; edits go through :func:`update_fields`)."""
+    """A fresh YAML rendering of a policy (new files; edits go through :func:`update_fields`)."""
     data = to_data(policy)
     if policy.last_updated is not None:
         data["last_updated"] = policy.last_updated
@@ -208,13 +326,20 @@ def update_fields(path: Path, changes: Mapping[str, Any]) -> str:
     Returns the new text; the caller writes it atomically.
     """
     from ruamel.yaml import YAML
+    from ruamel.yaml.util import load_yaml_guess_indent
 
+    text = path.read_text(encoding="utf-8")
+    _, indent, block_sequence_indent = load_yaml_guess_indent(text)
     round_trip = YAML(typ="rt")
     round_trip.preserve_quotes = True
     round_trip.width = 4096
-    document = round_trip.load(path.read_text(encoding="utf-8"))
+    # keep the file's own indentation ("  - id: x" stays indented; ruamel's default is "- id")
+    offset = block_sequence_indent or 0
+    sequence = indent or 2
+    round_trip.indent(mapping=max(sequence - offset, 2), sequence=sequence, offset=offset)
+    document = round_trip.load(text)
     for key, value in changes.items():
-        document[key] = value.isoformat() if isinstance(value, date) else value
+        document[key] = value  # a date stays a plain YAML date (2026-06-02), not a string
     buffer = io.StringIO()
     round_trip.dump(document, buffer)
     return buffer.getvalue()
