@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -284,21 +285,38 @@ class GitRepository:
         sha = self.resolve(rev)
         return self._run("log", "-1", "--format=%ae", sha).decode("utf-8", "replace").strip()
 
-    def authors_between(self, base: str, head: str, path: str | None = None) -> set[str]:
-        """Emails (lower-cased) of the authors and co-authors of the commits in base..head."""
+    def authors_between(
+        self,
+        base: str,
+        head: str,
+        path: str | None = None,
+        *,
+        ignore_lines: re.Pattern[str] | None = None,
+    ) -> set[str]:
+        """Emails (lower-cased) of the authors and co-authors of the commits in base..head.
+
+        With ``path`` and ``ignore_lines``, a commit whose every changed line of that file matches
+        ``ignore_lines`` (bookkeeping such as a bumped ``last_updated``) authored nothing.
+        """
         base_sha, head_sha = self.resolve(base), self.resolve(head)
         args = [
             "log",
             "--no-merges",
-            "--format=%ae%x1f%(trailers:key=Co-authored-by,valueonly,separator=%x1f)%x1e",
+            f"--format={_RECORD}%ae{_FIELD}%(trailers:key=Co-authored-by,valueonly,separator=%x1f)"
+            f"{_FIELD}",
             f"{base_sha}..{head_sha}",
         ]
+        if path and ignore_lines is not None:
+            args += ["-p", "-U0", "--no-color", "--no-ext-diff"]
         if path:
             args += ["--", self.relative(path)]
         output = self._run(*args).decode("utf-8", "replace")
         emails: set[str] = set()
-        for record in output.split(_RECORD):
-            for field in record.split(_FIELD):
+        for record in output.split(_RECORD)[1:]:
+            *fields, patch = record.split(_FIELD)
+            if ignore_lines is not None and not _changes_beyond(patch, ignore_lines):
+                continue
+            for field in fields:
                 email = _email_of(field)
                 if email:
                     emails.add(email)
@@ -542,6 +560,16 @@ def _inside(path: Path, directory: Path) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _changes_beyond(patch: str, ignored: re.Pattern[str]) -> bool:
+    """True when a -U0 patch changes a line that ``ignored`` does not match."""
+    for line in patch.splitlines():
+        if line.startswith(("+++", "---")) or not line.startswith(("+", "-")):
+            continue
+        if not ignored.match(line[1:]):
+            return True
+    return False
 
 
 def _email_of(field: str) -> str | None:

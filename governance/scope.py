@@ -11,12 +11,14 @@ Defaults:
   (``default_branch`` in [tool.govern], else origin/HEAD, main or master).
 
 Authors of a change: the authors and co-authors of the commits in base..head that touched the
-policy file, plus — when the file has uncommitted edits in the working tree — the local
-``git config user.email``, who will commit them.
+policy file (except commits that only bump ``last_updated``/``consent_revision``, which
+publishing an announcement does), plus — when the file has uncommitted edits in the working
+tree — the local ``git config user.email``, who will commit them.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -28,6 +30,9 @@ if TYPE_CHECKING:
     from governance.gitrepo import GitRepository
 
 WORKING_TREE = "working tree"
+
+# Publishing an announcement bumps these fields; whoever commits that did not author the change.
+PUBLICATION_BOOKKEEPING = re.compile(r"^\s*(last_updated|consent_revision)\s*:")
 
 
 @dataclass
@@ -48,7 +53,11 @@ class ChangeScope:
         """Casefolded emails of everyone who authored this change to ``path``."""
         key = path or ""
         if key not in self._authors:
-            authors = set(repo.authors_between(self.base, self.head_commit, path))
+            authors = set(
+                repo.authors_between(
+                    self.base, self.head_commit, path, ignore_lines=PUBLICATION_BOOKKEEPING
+                )
+            )
             if self.is_working_tree and path in self.uncommitted:
                 local = git_user_email(repo.root)
                 if local:

@@ -421,3 +421,27 @@ def test_the_latest_decision_wins(tmp_path: Path, capsys: pytest.CaptureFixture[
     decision(COUNSEL, Decision.rejected, 0)
     code, out, _ = govern(capsys, repo, "check")
     assert code == 1 and f"rejected by {COUNSEL}" in out
+
+
+def test_committing_the_published_date_bump_does_not_make_the_reviewer_an_author(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_change(tmp_path)
+    fingerprint = only_fingerprint(capsys, repo)
+    repo.set_user(COUNSEL)
+    code, _, err = govern(capsys, repo, "approve", fingerprint, "--as", COUNSEL)
+    assert code == 0, err
+    repo.commit_all("Approve Hotjar", COUNSEL)
+
+    # Publishing bumps last_updated; the reviewer commits that bookkeeping edit.
+    bumped = repo.read(POLICY_PATH).replace("last_updated: 2026-01-10", "last_updated: 2026-02-01")
+    repo.write(POLICY_PATH, bumped)
+    repo.commit_all("Publish: bump last_updated", COUNSEL)
+    code, out, _ = govern(capsys, repo, "check", "--base", "main", "--head", "change")
+    assert code == 0, out
+
+    # Any other edit by the reviewer makes them an author: their approval no longer counts.
+    repo.write(POLICY_PATH, bumped.replace("We measure usage", "We measure the usage"))
+    repo.commit_all("Reword", COUNSEL)
+    code, out, _ = govern(capsys, repo, "check", "--base", "main", "--head", "change")
+    assert code == 1, out
