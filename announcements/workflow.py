@@ -399,17 +399,18 @@ def _decide(
     from governance.ledger import write_announcement_record
 
     data = get(store, announcement_id)
-    allowed = (Status.submitted,) if decision == "approved" else (Status.submitted, Status.approved)
+    # CONTRACT's sequence is draft → approve → publish: submitting is a courtesy, not a gate.
+    allowed = (
+        (Status.draft, Status.submitted)
+        if decision == "approved"
+        else (Status.draft, Status.submitted, Status.approved)
+    )
     if data.status not in allowed:
-        hint = (
-            f"govern announce submit {data.id} --as EMAIL" if data.status is Status.draft else None
-        )
         raise AnnouncementError(
             f"announcement {data.id} is {data.status.value}; a release manager can "
             f"{'approve' if decision == 'approved' else 'reject'} only a "
             f"{' or '.join(status.value for status in allowed)} announcement",
             field="ID",
-            hint=hint,
         )
     check_release_manager(config, store, data, identity, repo)
 

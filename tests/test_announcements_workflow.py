@@ -148,13 +148,15 @@ def test_only_release_managers_decide(config: Config, store: Store, draft: Draft
     ]
 
 
-def test_a_draft_must_be_submitted_before_approval(
+def test_a_release_manager_may_approve_a_draft_directly_but_not_twice(
     config: Config, store: Store, draft: Draft
 ) -> None:
     announcement_id = drafted(store, draft)
-    with pytest.raises(AnnouncementError, match="only a submitted") as caught:
+    approved = workflow.approve(store, config, announcement_id, RELEASE)
+    assert approved.status is Status.approved
+    with pytest.raises(AnnouncementError, match="only a draft or submitted"):
         workflow.approve(store, config, announcement_id, RELEASE)
-    assert caught.value.hint == f"govern announce submit {announcement_id} --as EMAIL"
+    assert [r.decision.value for r in load_announcement_records(config)] == ["approved"]
 
 
 def test_rejection_needs_a_reason_and_sends_it_back_for_editing(
