@@ -1,0 +1,169 @@
+"""Words a lawyer reads in a message: names instead of ids, plain terms for taxonomy keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from governance.model import Category, Consent, Item, Policy, Storage
+
+_USES = {
+    "analytics": "analytics",
+    "analytics.reporting": "analytics reporting",
+    "analytics.reporting.ad_performance": "ad performance measurement",
+    "analytics.reporting.campaign_insights": "campaign insights",
+    "analytics.reporting.content_performance": "content performance analytics",
+    "analytics.reporting.system.performance": "performance monitoring",
+    "essential.fraud_detection": "fraud detection",
+    "essential.service.authentication": "authentication",
+    "essential.service.payment_processing": "payment processing",
+    "essential.service.security": "security",
+    "functional.storage": "storing preferences",
+    "functional.storage.privacy_preferences": "storing privacy preferences",
+    "marketing": "marketing",
+    "marketing.advertising": "advertising",
+    "marketing.advertising.first_party": "first-party advertising",
+    "marketing.advertising.first_party.targeted": "targeted first-party advertising",
+    "marketing.advertising.profiling": "advertising profiling",
+    "marketing.advertising.third_party": "third-party advertising",
+    "marketing.advertising.third_party.targeted": "targeted third-party advertising",
+    "marketing.communications": "marketing messages",
+    "personalize.content.profiling": "profiling for personalised content",
+    "personalize.profiling": "profiling",
+    "sales": "sale of data",
+    "third_party_sharing": "sharing with third parties",
+    "train_ai_system": "training AI systems",
+}
+
+_CATEGORIES = {
+    "user": "personal data",
+    "user.device": "device data",
+    "user.device.cookie_id": "cookie identifiers",
+    "user.device.device_id": "device identifiers",
+    "user.device.ip_address": "IP addresses",
+    "user.financial": "financial data",
+    "user.financial.credit_card": "card numbers",
+    "user.behavior.browsing_history": "browsing history",
+    "user.behavior.purchase_history": "purchase history",
+    "user.contact.email": "email addresses",
+    "user.location.precise": "precise location",
+    "user.location.imprecise": "approximate location",
+    "user.unique_id": "unique identifiers",
+    "user.unique_id.pseudonymous": "pseudonymous identifiers",
+    "user.telemetry": "telemetry",
+    "user.content": "user content",
+}
+
+_COUNTRIES = {
+    "US": "the United States",
+    "GB": "the United Kingdom",
+    "CN": "China",
+    "IN": "India",
+    "RU": "Russia",
+    "CA": "Canada",
+    "AU": "Australia",
+    "JP": "Japan",
+    "BR": "Brazil",
+    "SG": "Singapore",
+    "IL": "Israel",
+    "CH": "Switzerland",
+    "DE": "Germany",
+    "FR": "France",
+    "IE": "Ireland",
+    "NL": "the Netherlands",
+    "MT": "Malta",
+}
+
+_STORAGE = {
+    Storage.cookie: "cookie",
+    Storage.local_storage: "localStorage key",
+    Storage.session_storage: "sessionStorage key",
+    Storage.indexed_db: "IndexedDB store",
+    Storage.pixel: "tracking pixel",
+    Storage.sdk: "SDK identifier",
+    Storage.other: "tracking technology",
+}
+
+_CATEGORY = {
+    Category.strictly_necessary: "strictly necessary",
+    Category.functional: "functional",
+    Category.analytics: "analytics",
+    Category.marketing: "marketing",
+}
+
+_CONSENT = {
+    Consent.opt_in: "only with consent (opt-in)",
+    Consent.opt_out: "by default until the user objects (opt-out)",
+    Consent.notice: "with notice only, without asking",
+    Consent.none: "without asking for consent",
+}
+
+
+def _last_words(key: str) -> str:
+    return key.rsplit(".", 1)[-1].replace("_", " ")
+
+
+def use_words(key: str) -> str:
+    """``marketing.advertising.third_party`` → ``third-party advertising``."""
+    return _USES.get(key) or _last_words(key)
+
+
+def category_words(key: str) -> str:
+    """``user.behavior.browsing_history`` → ``browsing history``."""
+    if key in _CATEGORIES:
+        return _CATEGORIES[key]
+    words = _last_words(key)
+    return f"{words} data" if key.count(".") == 1 else words
+
+
+def country_words(code: str) -> str:
+    return _COUNTRIES.get(code.upper(), code.upper())
+
+
+def storage_words(storage: Storage) -> str:
+    return _STORAGE.get(storage, "tracking technology")
+
+
+def category_label(category: Category | str) -> str:
+    return _CATEGORY.get(Category(category), str(category))
+
+
+def consent_words(consent: Consent | str) -> str:
+    return _CONSENT.get(Consent(consent), str(consent))
+
+
+def join(words: Iterable[str]) -> str:
+    """``["a", "b", "c"]`` → ``a, b and c``."""
+    listed = [w for w in dict.fromkeys(words) if w]
+    if not listed:
+        return ""
+    if len(listed) == 1:
+        return listed[0]
+    return ", ".join(listed[:-1]) + " and " + listed[-1]
+
+
+def short(text: str | None, limit: int = 90, *, lower: bool = True) -> str:
+    """One line of at most ``limit`` characters; ``lower``: first letter lowered to continue a
+    sentence (not for quotations)."""
+    if not text:
+        return ""
+    line = " ".join(text.split()).rstrip(".")
+    if len(line) > limit:
+        line = line[: limit - 1].rsplit(" ", 1)[0] + "…"
+    if lower and line[:1].isupper() and not line[1:2].isupper():
+        line = line[0].lower() + line[1:]
+    return line
+
+
+def provider_name(policy: Policy | None, key: str | None) -> str | None:
+    """The display name of an item's provider: the recipient's name, else the key as written."""
+    if key is None:
+        return None
+    recipient = policy.recipient(key) if policy else None
+    return recipient.name if recipient else key
+
+
+def item_words(item: Item, policy: Policy | None = None) -> str:
+    """``analytics cookie "_ga" (Google)``: what the item is, by its name."""
+    provider = provider_name(policy, item.provider)
+    by = f" ({provider})" if provider and item.party == "third" else ""
+    return f'{category_label(item.category)} {storage_words(item.storage)} "{item.name}"{by}'
