@@ -16,6 +16,13 @@ from typing import Any
 import click
 
 from governance import __version__
+from governance.commands._options import (
+    Group,
+    change_options,
+    identity_option,
+    key_option,
+    repo_option,
+)
 from governance.errors import EXIT_INTERNAL, GovernError
 
 REPORT_FORMATS = ["text", "json", "markdown"]
@@ -28,35 +35,35 @@ def dispatch(command: str, **kwargs: Any) -> int:
     return result
 
 
-def repo_option(function: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--repo",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=Path("."),
-        show_default=True,
-        help="The repository whose policies are governed.",
-    )(function)
+class TopLevel(Group):
+    """The commands in the order of a policy's life, as a newcomer meets them."""
 
-
-def identity_option(required: bool = True) -> Callable[..., Any]:
-    return click.option(
-        "--as",
-        "identity",
-        metavar="EMAIL",
-        default=None,
-        required=False,
-        help="Who is acting (default: git config user.email).",
-    )
-
-
-class Group(click.Group):
-    """Lists commands in the order they are declared, which follows a policy's life."""
+    ORDER = [
+        "demo",
+        "validate",
+        "render",
+        "schema",
+        "log",
+        "show",
+        "index",
+        "diff",
+        "rules",
+        "catalog",
+        "check",
+        "approve",
+        "downgrade",
+        "reject",
+        "review",
+        "announce",
+        "audit",
+    ]
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)
+        known = [name for name in self.ORDER if name in self.commands]
+        return known + [name for name in self.commands if name not in known]
 
 
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=TopLevel, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="govern")
 def cli() -> None:
     """Policy-as-code for cookie and tracking policies.
@@ -130,34 +137,8 @@ def schema(output: Path | None) -> int:
 # --- reviews and the CI gate (helper D) ---------------------------------------------------------
 
 
-def _change_options(function: Callable[..., Any]) -> Callable[..., Any]:
-    function = click.option(
-        "--head",
-        default=None,
-        metavar="REF",
-        help="Head of the change (default: the working tree when policies or review records have "
-        "uncommitted edits, else HEAD).",
-    )(function)
-    return click.option(
-        "--base",
-        default=None,
-        metavar="REF",
-        help="Base of the change (default: the merge-base of the head with the default branch).",
-    )(function)
-
-
-def _key_option(function: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--key",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="SSH private key to sign the record with (default: $GOVERN_SIGNING_KEY, else git "
-        "config user.signingkey; required when the repository sets require_signatures).",
-    )(function)
-
-
 @cli.command()
-@_change_options
+@change_options
 @click.option(
     "--format",
     "fmt",
@@ -194,101 +175,50 @@ def check(base: str | None, head: str | None, fmt: str, output: Path | None, rep
     return dispatch("check", repo=repo, base=base, head=head, fmt=fmt, output=output)
 
 
-@cli.command()
-@click.argument("fingerprints", nargs=-1, required=True)
-@identity_option()
-@click.option("--note", default=None, help="A note for the record (optional).")
-@_change_options
-@_key_option
-@repo_option
-def approve(
-    fingerprints: tuple[str, ...],
-    identity: str | None,
-    note: str | None,
-    base: str | None,
-    head: str | None,
-    key: Path | None,
-    repo: Path,
-) -> int:
+def _decision_command(
+    name: str, decision: str, reason_help: str | None, doc: str
+) -> Callable[..., int]:
+    """approve, downgrade and reject take the same options; downgrade and reject need a reason."""
+
+    def command(fingerprints: tuple[str, ...], reason: str | None = None, **options: Any) -> int:
+        return dispatch(
+            "decide", decision=decision, fingerprints=fingerprints, reason=reason, **options
+        )
+
+    command.__doc__ = doc
+    command = repo_option(key_option(change_options(command)))
+    command = click.option("--note", default=None, help="A note for the record (optional).")(
+        command
+    )
+    if reason_help:
+        command = click.option("--reason", required=True, help=reason_help)(command)
+    command = identity_option(command)
+    command = click.argument("fingerprints", nargs=-1, required=True)(command)
+    return cli.command(name)(command)
+
+
+_decision_command(
+    "approve",
+    "approved",
+    None,
     """A legal reviewer approves material FINGERPRINTS (writes review records in .govern-ledger/).
 
     The reviewer must be listed as "legal" in [tool.govern.reviewers] and may not be an author of
     the change. Commit the records with the change; editing the change later voids them.
-    """
-    return dispatch(
-        "approve",
-        repo=repo,
-        fingerprints=fingerprints,
-        identity=identity,
-        note=note,
-        base=base,
-        head=head,
-        key=key,
-    )
-
-
-@cli.command()
-@click.argument("fingerprints", nargs=-1, required=True)
-@identity_option()
-@click.option("--reason", required=True, help="Why the change is not material (required).")
-@click.option("--note", default=None, help="A further note (optional).")
-@_change_options
-@_key_option
-@repo_option
-def downgrade(
-    fingerprints: tuple[str, ...],
-    identity: str | None,
-    reason: str,
-    note: str | None,
-    base: str | None,
-    head: str | None,
-    key: Path | None,
-    repo: Path,
-) -> int:
-    """A legal reviewer records that FINGERPRINTS are not material, and why."""
-    return dispatch(
-        "downgrade",
-        repo=repo,
-        fingerprints=fingerprints,
-        identity=identity,
-        reason=reason,
-        note=note,
-        base=base,
-        head=head,
-        key=key,
-    )
-
-
-@cli.command()
-@click.argument("fingerprints", nargs=-1, required=True)
-@identity_option()
-@click.option("--reason", required=True, help="What has to change (required).")
-@click.option("--note", default=None, help="A further note (optional).")
-@_change_options
-@_key_option
-@repo_option
-def reject(
-    fingerprints: tuple[str, ...],
-    identity: str | None,
-    reason: str,
-    note: str | None,
-    base: str | None,
-    head: str | None,
-    key: Path | None,
-    repo: Path,
-) -> int:
-    """A legal reviewer sends the change behind FINGERPRINTS back; check fails until it changes."""
-    return dispatch(
-        "reject",
-        repo=repo,
-        fingerprints=fingerprints,
-        identity=identity,
-        reason=reason,
-        note=note,
-        base=base,
-        head=head,
-        key=key,
-    )
+    """,
+)
+_decision_command(
+    "downgrade",
+    "not-material",
+    "Why the change is not material (required).",
+    "A legal reviewer records that FINGERPRINTS are not material, and why.",
+)
+_decision_command(
+    "reject",
+    "rejected",
+    "What has to change (required).",
+    "A legal reviewer sends the change behind FINGERPRINTS back; check fails until it changes.",
+)
 
 
 @cli.command()
@@ -411,8 +341,13 @@ _declare_announce()
 
 # --- the review app and the demo (helper F): Textual is imported only inside the commands.
 @cli.command()
-@click.option("--as", "identity", metavar="EMAIL", default=None,
-              help="Who is reviewing (default: git config user.email).")
+@click.option(
+    "--as",
+    "identity",
+    metavar="EMAIL",
+    default=None,
+    help="Who is reviewing (default: git config user.email).",
+)
 @click.option("--base", default=None, help="Base revision (default: as `govern check` picks it).")
 @click.option("--head", default=None, help="Head revision (default: as `govern check` picks it).")
 @repo_option
@@ -427,9 +362,16 @@ def review(identity: str | None, base: str | None, head: str | None, repo: Path)
 
 
 @cli.command()
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Build the demo repository here (default: a new temporary directory).")
-@click.option("--no-open", is_flag=True, help="Print the classified report instead of opening the app.")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Build the demo repository here (default: a new temporary directory).",
+)
+@click.option(
+    "--no-open", is_flag=True, help="Print the classified report instead of opening the app."
+)
 def demo(directory: Path | None, no_open: bool) -> int:
     """A first run: a scratch repository with a proposed material change, opened for review.
 

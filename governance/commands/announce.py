@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from governance.commands._options import Group, identity_option, key_option, repo_option
 from governance.config import Config, load_config
 from governance.errors import AnnouncementError
 
@@ -23,42 +23,7 @@ if TYPE_CHECKING:
     from governance.store import Store
 
 
-def _repo_option(function: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--repo",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=Path("."),
-        show_default=True,
-        help="The repository whose policies are governed.",
-    )(function)
-
-
-def _identity_option(function: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--as",
-        "identity",
-        metavar="EMAIL",
-        default=None,
-        help="Who is acting (default: git config user.email).",
-    )(function)
-
-
-def _key_option(function: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--key",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="SSH private key to sign the ledger record with (default: $GOVERN_SIGNING_KEY, "
-        "else git config user.signingkey).",
-    )(function)
-
-
-class _Ordered(click.Group):
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)
-
-
-@click.group(cls=_Ordered)
+@click.group(cls=Group)
 def announce() -> None:
     """The in-app announcement of approved material changes.
 
@@ -158,8 +123,8 @@ def _read_body(body_file: Path) -> str:
 @announce.command()
 @click.option("--base", default=None, metavar="REF", help="Base of the change (as for check).")
 @click.option("--head", default=None, metavar="REF", help="Head of the change (as for check).")
-@_identity_option
-@_repo_option
+@identity_option
+@repo_option
 def draft(base: str | None, head: str | None, identity: str | None, repo: Path) -> int:
     """Draft the announcement of the material findings legal reviewers approved.
 
@@ -201,7 +166,7 @@ def draft(base: str | None, head: str | None, identity: str | None, repo: Path) 
     show_default=True,
     help="html: the modal as safe HTML.",
 )
-@_repo_option
+@repo_option
 def show(announcement_id: str, fmt: str, repo: Path) -> int:
     """Show one draft or announcement."""
     from announcements import workflow
@@ -233,8 +198,8 @@ def show(announcement_id: str, fmt: str, repo: Path) -> int:
     help="A Markdown file with the new body ('-' reads standard input).",
 )
 @click.option("--title", default=None, help="The new title.")
-@_identity_option
-@_repo_option
+@identity_option
+@repo_option
 def edit(
     announcement_id: str,
     body_file: Path | None,
@@ -258,8 +223,8 @@ def edit(
 
 @announce.command()
 @click.argument("announcement_id", metavar="ID")
-@_identity_option
-@_repo_option
+@identity_option
+@repo_option
 def submit(announcement_id: str, identity: str | None, repo: Path) -> int:
     """Submit a draft to the release managers."""
     from announcements import workflow
@@ -275,9 +240,9 @@ def submit(announcement_id: str, identity: str | None, repo: Path) -> int:
 
 @announce.command()
 @click.argument("announcement_id", metavar="ID")
-@_identity_option
-@_key_option
-@_repo_option
+@identity_option
+@key_option
+@repo_option
 def approve(announcement_id: str, identity: str | None, key: Path | None, repo: Path) -> int:
     """A release manager approves a submitted announcement (writes a ledger record)."""
     from announcements import workflow
@@ -298,10 +263,10 @@ def approve(announcement_id: str, identity: str | None, key: Path | None, repo: 
 
 @announce.command()
 @click.argument("announcement_id", metavar="ID")
-@_identity_option
+@identity_option
 @click.option("--reason", required=True, help="What the drafter should change.")
-@_key_option
-@_repo_option
+@key_option
+@repo_option
 def reject(
     announcement_id: str, identity: str | None, reason: str, key: Path | None, repo: Path
 ) -> int:
@@ -324,8 +289,8 @@ def reject(
 
 @announce.command()
 @click.argument("announcement_id", metavar="ID")
-@_identity_option
-@_repo_option
+@identity_option
+@repo_option
 def publish(announcement_id: str, identity: str | None, repo: Path) -> int:
     """Publish an approved announcement: the feed, the changelog and the policy's last_updated.
 
@@ -357,7 +322,7 @@ def publish(announcement_id: str, identity: str | None, repo: Path) -> int:
     default=None,
     help="Where to write the page ('-': standard output; default .govern/preview/ID.html).",
 )
-@_repo_option
+@repo_option
 def preview(announcement_id: str, output: Path | None, repo: Path) -> int:
     """Render the banner and the modal to one static HTML page, as users will see them."""
     from announcements import workflow
@@ -384,7 +349,7 @@ def preview(announcement_id: str, output: Path | None, repo: Path) -> int:
     default=None,
 )
 @click.option("--policy", default=None, help="Only this policy's announcements.")
-@_repo_option
+@repo_option
 def list_(status: str | None, policy: str | None, repo: Path) -> int:
     """List announcements, newest first."""
     from announcements import workflow

@@ -57,7 +57,7 @@ def _expand(paths: tuple[Path, ...], policies_dir: Path) -> list[Path]:
 
 
 def _is_within(path: Path, directory: Path) -> bool:
-    """True when the path is lexically under the policies directory (containment is checked later)."""
+    """True when the path is lexically under the policies directory (containment checked later)."""
     try:
         path.absolute().relative_to(directory.absolute())
     except ValueError:

@@ -1,4 +1,4 @@
-"""What approve, downgrade and reject share: open the repository, decide, say what was written."""
+"""``govern approve|downgrade|reject FINGERPRINT... --as EMAIL``: a legal reviewer's decision."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from governance.config import load_config
 from governance.identity import current_identity
 
 
-def run_decision(
+def run(
     *,
     repo: Path,
     fingerprints: tuple[str, ...],

@@ -1,0 +1,60 @@
+"""Options that several commands share, declared once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+class Group(click.Group):
+    """Lists commands in the order they are declared, which follows a policy's life."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+repo_option: Decorator = click.option(
+    "--repo",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The repository whose policies are governed.",
+)
+
+identity_option: Decorator = click.option(
+    "--as",
+    "identity",
+    metavar="EMAIL",
+    default=None,
+    help="Who is acting (default: git config user.email).",
+)
+
+key_option: Decorator = click.option(
+    "--key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="SSH private key to sign the record with (default: $GOVERN_SIGNING_KEY, else git "
+    "config user.signingkey; required when the repository sets require_signatures).",
+)
+
+
+def change_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """--base and --head, with the defaults `govern check` uses."""
+    function = click.option(
+        "--head",
+        default=None,
+        metavar="REF",
+        help="Head of the change (default: the working tree when policies or review records have "
+        "uncommitted edits, else HEAD).",
+    )(function)
+    return click.option(
+        "--base",
+        default=None,
+        metavar="REF",
+        help="Base of the change (default: the merge-base of the head with the default branch).",
+    )(function)
