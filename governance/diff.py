@@ -51,8 +51,12 @@ The shape, top down (every class is a frozen dataclass; nothing is a bare dict):
 
 Matching rules: items by id, else by name + provider, else (rename) by provider + purpose +
 category when that pairing is unique; recipients by id, else by name; commitments and controls by
-id, else by normalised text; sections by id, else by title. Lists that are sets in meaning
-(data uses, data shared, countries) are compared as sets.
+id, else by normalised text, else by meaning (:func:`governance.prose.same_promise`, one-to-one,
+the closest wording first: a reworded promise is a text change, a reversed one stays removed);
+sections by id, else by title, except headings repeated on a page: their ids are positional
+(``faq``, ``faq-2``), so sections sharing a repeated title are paired by content, then position.
+An entry whose section was only renumbered (its old section is paired with its new one) has not
+moved. Lists that are sets in meaning (data uses, data shared, countries) are compared as sets.
 
 Path and value conventions for hits (so that two detectors seeing the same change produce the same
 fingerprint and the registry keeps one): a whole entry is ``<collection>/<id>`` with before/after
@@ -62,8 +66,9 @@ field values; a commitment removed or negated is ``commitments/<id>`` with befor
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -233,20 +238,39 @@ def diff_policies(
     """Compare two versions of one policy (either may be None: added or removed as a whole)."""
     old_policy = old or _EMPTY
     new_policy = new or _EMPTY
+    sections = _diff_collection(
+        old_policy.sections,
+        new_policy.sections,
+        (_id, _title_key),
+        rename_key=None,
+        first=_repeated_sections(old_policy, new_policy),
+    )
+    renumbered = {pair.old.id: pair.new.id for pair in sections.matched}
     items = _diff_collection(
-        old_policy.items, new_policy.items, (_id, _item_name_key), rename_key=_item_rename_key
+        old_policy.items,
+        new_policy.items,
+        (_id, _item_name_key),
+        rename_key=_item_rename_key,
+        sections=renumbered,
     )
     recipients = _diff_collection(
         old_policy.recipients, new_policy.recipients, (_id, _name_key), rename_key=None
     )
     commitments = _diff_collection(
-        old_policy.commitments, new_policy.commitments, (_id, _text_key), rename_key=None
+        old_policy.commitments,
+        new_policy.commitments,
+        (_id, _text_key),
+        rename_key=None,
+        last=pair_same_promises,
+        sections=renumbered,
     )
     controls = _diff_collection(
-        old_policy.controls, new_policy.controls, (_id, _text_key), rename_key=None
-    )
-    sections = _diff_collection(
-        old_policy.sections, new_policy.sections, (_id, _title_key), rename_key=None
+        old_policy.controls,
+        new_policy.controls,
+        (_id, _text_key),
+        rename_key=None,
+        last=pair_same_promises,
+        sections=renumbered,
     )
     metadata = tuple(
         FieldChange(name, plain(getattr(old, name, None)), plain(getattr(new, name, None)))
@@ -301,15 +325,42 @@ def _title_key(section: Section) -> Hashable:
     return normalise_text(section.title)
 
 
+# Pairs (old position, new position) among the entries the key passes left unmatched.
+Pairing = Callable[[Sequence[Any], Sequence[Any], list[int], list[int]], list[tuple[int, int]]]
+
+
 def _diff_collection(
     old_entries: Sequence[Entry],
     new_entries: Sequence[Entry],
     keys: Sequence[KeyFunction],
     rename_key: KeyFunction | None,
+    *,
+    first: Pairing | None = None,
+    last: Pairing | None = None,
+    sections: Mapping[str, str] | None = None,
 ) -> CollectionDiff[Entry]:
+    """Match two versions of a collection: ``first``, then each key, the rename key, ``last``.
+
+    ``sections`` maps paired section ids (old → new): a ``section`` field that only follows
+    that pairing is not a change.
+    """
     pairs: dict[int, int] = {}  # new index -> old index
     unmatched_old = list(range(len(old_entries)))
     unmatched_new = set(range(len(new_entries)))
+
+    def pair_with(pairing: Pairing) -> None:
+        nonlocal unmatched_old
+        if not unmatched_old or not unmatched_new:
+            return
+        found = pairing(old_entries, new_entries, unmatched_old, sorted(unmatched_new))
+        for old_position, new_position in found:
+            pairs[new_position] = old_position
+            unmatched_new.discard(new_position)
+        paired = {old_position for old_position, _ in found}
+        unmatched_old = [position for position in unmatched_old if position not in paired]
+
+    if first is not None:
+        pair_with(first)
     passes = [(key, False) for key in keys]
     if rename_key is not None:
         passes.append((rename_key, True))
@@ -333,6 +384,8 @@ def _diff_collection(
             pairs[target] = position
             unmatched_new.discard(target)
         unmatched_old = still_old
+    if last is not None:
+        pair_with(last)
     matched: list[EntryChange[Entry]] = []
     changed: list[EntryChange[Entry]] = []
     renamed: list[EntryChange[Entry]] = []
@@ -342,7 +395,7 @@ def _diff_collection(
         if old_position is None:
             continue
         old_entry = old_entries[old_position]
-        fields = _field_changes(old_entry, new_entry)
+        fields = _field_changes(old_entry, new_entry, sections)
         is_rename = "name" in fields and _name_key(old_entry) != _name_key(new_entry)
         change = EntryChange(old=old_entry, new=new_entry, fields=fields, renamed=is_rename)
         matched.append(change)
@@ -360,6 +413,192 @@ def _diff_collection(
         modified=tuple(modified),
         matched=tuple(matched),
     )
+
+
+_WORD = re.compile(r"\w+")
+# A page rewritten wholesale can leave hundreds of promises on each side. The meaning test costs
+# about a third of a millisecond, so it is tried on each old promise's closest few wordings only,
+# within a budget; past this many candidate pairs the pass is skipped: the cost stays bounded.
+_MAX_PROMISE_PAIRS = 250_000
+_TRIES_PER_PROMISE = 3
+_MAX_PROMISE_TRIES = 2_000
+
+
+def _words(text: str | None) -> frozenset[str]:
+    return frozenset(_WORD.findall(normalise_text(text)))
+
+
+def _likeness(old: frozenset[str], new: frozenset[str]) -> float:
+    """Dice coefficient of two word sets (two empty texts are alike)."""
+    if not old and not new:
+        return 1.0
+    return 2 * len(old & new) / (len(old) + len(new))
+
+
+def pair_same_promises(
+    old_entries: Sequence[Any],
+    new_entries: Sequence[Any],
+    old_positions: list[int],
+    new_positions: list[int],
+) -> list[tuple[int, int]]:
+    """Commitments or controls left unmatched, paired when the new one restates the old one.
+
+    Markdown ids come from a sentence's key words, so a reworded promise gets a new id and no
+    longer matches by text either. Candidates are tried closest wording first, each entry used
+    once; :func:`governance.prose.same_promise` tells a rewording (paired: a text change the
+    rules judge) from a reversal or another promise (left removed and added).
+    """
+    if len(old_positions) * len(new_positions) > _MAX_PROMISE_PAIRS:
+        return []
+    new_words = {position: _words(new_entries[position].text) for position in new_positions}
+    candidates: list[tuple[float, int, int]] = []
+    for old_position in old_positions:
+        words = _words(old_entries[old_position].text)
+        for new_position, other in new_words.items():
+            score = _likeness(words, other)
+            if score > 0:
+                candidates.append((-score, old_position, new_position))
+    if not candidates:
+        return []
+    from governance.prose import same_promise
+
+    candidates.sort()
+    taken_old: set[int] = set()
+    taken_new: set[int] = set()
+    tries: dict[int, int] = {}
+    budget = _MAX_PROMISE_TRIES
+    found: list[tuple[int, int]] = []
+    for _, old_position, new_position in candidates:
+        if old_position in taken_old or new_position in taken_new:
+            continue
+        if tries.get(old_position, 0) >= _TRIES_PER_PROMISE:
+            continue
+        if budget == 0:
+            break
+        budget -= 1
+        tries[old_position] = tries.get(old_position, 0) + 1
+        if same_promise(old_entries[old_position].text, new_entries[new_position].text):
+            found.append((old_position, new_position))
+            taken_old.add(old_position)
+            taken_new.add(new_position)
+    return found
+
+
+def pair_repeated_sections(
+    old_entries: Sequence[Section],
+    new_entries: Sequence[Section],
+    old_positions: list[int],
+    new_positions: list[int],
+    *,
+    listed: tuple[Policy, Policy] | None = None,
+) -> list[tuple[int, int]]:
+    """Sections under a heading repeated on either page, paired by content, then position.
+
+    A repeated heading's id is positional (``faq``, ``faq-2``): when a page gains a table of
+    contents made of its own headings, or loses a copy of a block, ``faq-2`` is no longer the
+    section it was. Ids not derived from the title (written by hand) are trusted first. A
+    section's content is its body and, from ``listed`` (the old and new policy), the entries it
+    lists: a table read into items leaves the body empty.
+    """
+    old_groups = _title_groups(old_entries, old_positions)
+    new_groups = _title_groups(new_entries, new_positions)
+    repeated = [
+        (old_group, new_groups[title])
+        for title, old_group in old_groups.items()
+        if title in new_groups and (len(old_group) > 1 or len(new_groups[title]) > 1)
+    ]
+    if not repeated:
+        return []
+    old_listed, new_listed = (
+        (_listed_words(listed[0]), _listed_words(listed[1])) if listed else ({}, {})
+    )
+    found: list[tuple[int, int]] = []
+    for old_group, new_group in repeated:
+        old_content = {p: _section_words(old_entries[p], old_listed) for p in old_group}
+        new_content = {p: _section_words(new_entries[p], new_listed) for p in new_group}
+        found += _pair_group(old_entries, new_entries, old_content, new_content)
+    return found
+
+
+def _repeated_sections(old: Policy, new: Policy) -> Pairing:
+    def pairing(
+        old_entries: Sequence[Any],
+        new_entries: Sequence[Any],
+        old_positions: list[int],
+        new_positions: list[int],
+    ) -> list[tuple[int, int]]:
+        return pair_repeated_sections(
+            old_entries, new_entries, old_positions, new_positions, listed=(old, new)
+        )
+
+    return pairing
+
+
+def _listed_words(policy: Policy) -> dict[str, set[str]]:
+    """Words of the entries each section lists (item names, promise and control texts)."""
+    listed: dict[str, set[str]] = {}
+    for item in policy.items:
+        if item.section is not None:
+            listed.setdefault(item.section, set()).update(_words(item.name))
+    promises: list[Commitment | Control] = [*policy.commitments, *policy.controls]
+    for promise in promises:
+        if promise.section is not None:
+            listed.setdefault(promise.section, set()).update(_words(promise.text))
+    return listed
+
+
+def _section_words(section: Section, listed: Mapping[str, set[str]]) -> frozenset[str]:
+    return _words(section.body) | listed.get(section.id, set())
+
+
+def _title_groups(entries: Sequence[Section], positions: list[int]) -> dict[Hashable, list[int]]:
+    groups: dict[Hashable, list[int]] = {}
+    for position in positions:
+        groups.setdefault(_title_key(entries[position]), []).append(position)
+    return groups
+
+
+def _pair_group(
+    old_entries: Sequence[Section],
+    new_entries: Sequence[Section],
+    old_content: dict[int, frozenset[str]],
+    new_content: dict[int, frozenset[str]],
+) -> list[tuple[int, int]]:
+    """One repeated heading's sections (content by position): hand-written ids, then content."""
+    found: list[tuple[int, int]] = []
+    new_by_id = {new_entries[position].id: position for position in new_content}
+    for old_position in old_content:
+        section = old_entries[old_position]
+        twin = new_by_id.get(section.id)
+        if twin is not None and not _title_derived(section):
+            found.append((old_position, twin))
+    by_id_old, by_id_new = {o for o, _ in found}, {n for _, n in found}
+    old_left = [p for p in old_content if p not in by_id_old]
+    new_left = [p for p in new_content if p not in by_id_new]
+    candidates = sorted(
+        (
+            -_likeness(old_content[old_position], new_content[new_position]),
+            abs(old_rank - new_rank),
+            old_position,
+            new_position,
+        )
+        for old_rank, old_position in enumerate(old_left)
+        for new_rank, new_position in enumerate(new_left)
+    )
+    taken_old: set[int] = set()
+    taken_new: set[int] = set()
+    for _, _, old_position, new_position in candidates:
+        if old_position not in taken_old and new_position not in taken_new:
+            found.append((old_position, new_position))
+            taken_old.add(old_position)
+            taken_new.add(new_position)
+    return found
+
+
+def _title_derived(section: Section) -> bool:
+    """Whether the id is the title's slug (maybe numbered ``-2``), as a Markdown reader makes."""
+    base = re.sub(r"[^a-z0-9]", "", re.sub(r"-\d+$", "", section.id))
+    return base in re.sub(r"[^a-z0-9]", "", normalise_text(section.title))
 
 
 def _unique_index(
@@ -381,7 +620,9 @@ def _unique_index(
     return index
 
 
-def _field_changes(old: BaseModel, new: BaseModel) -> dict[str, FieldChange]:
+def _field_changes(
+    old: BaseModel, new: BaseModel, sections: Mapping[str, str] | None = None
+) -> dict[str, FieldChange]:
     old_values = old.__dict__
     new_values = new.__dict__
     if old_values == new_values:
@@ -395,6 +636,8 @@ def _field_changes(old: BaseModel, new: BaseModel) -> dict[str, FieldChange]:
             continue
         if name in SET_FIELDS and set(before) == set(after):
             continue
+        if name == "section" and sections and before is not None and sections.get(before) == after:
+            continue  # its section was only renumbered (a repeated heading's positional id)
         changes[name] = FieldChange(name, plain(before), plain(after))
     return changes
 
@@ -414,7 +657,7 @@ def _text_changes(
     if (old_summary or "") != (new_summary or ""):
         texts.append(TextChange("summary", "summary", old_summary, new_summary))
     for section in sections.removed:
-        texts.append(_text(f"sections/{section.id}", "section", section.body, None, section.id))
+        texts.append(_section_text(section, old=True))
     for pair in sections.modified:
         path = f"sections/{pair.key}"
         if pair.changed("title"):
@@ -424,7 +667,7 @@ def _text_changes(
         if pair.changed("body"):
             texts.append(_text(path, "section", pair.old.body, pair.new.body, pair.key))
     for section in sections.added:
-        texts.append(_text(f"sections/{section.id}", "section", None, section.body, section.id))
+        texts.append(_section_text(section, old=False))
     purposes: Iterable[tuple[str, CollectionDiff[Any]]] = (
         ("items", items),
         ("recipients", recipients),
@@ -450,6 +693,16 @@ def _text_changes(
         for promise in entries.added:
             texts.append(_text(f"{kind}s/{promise.id}", kind, None, promise.text, promise.id))
     return tuple(texts)
+
+
+def _section_text(section: Section, *, old: bool) -> TextChange:
+    """A section added or removed: its body, or its heading when nothing is written under it."""
+    if section.body.strip():
+        path, kind, text = f"sections/{section.id}", "section", section.body
+    else:  # a bare heading, such as a table of contents made of the page's own headings
+        path, kind, text = f"sections/{section.id}/title", "section-title", section.title
+    before, after = (text, None) if old else (None, text)
+    return _text(path, kind, before, after, section.id)
 
 
 def _text(path: str, kind: str, old: str | None, new: str | None, entry_id: str) -> TextChange:

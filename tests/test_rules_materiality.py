@@ -568,3 +568,30 @@ def test_local_storage_becoming_a_cookie_leaves_the_device() -> None:
     assert summary(findings_of(session_storage)) == {
         ("item-details-changed", "minor", "items/theme/storage")
     }
+
+
+def test_consent_gating_with_the_new_category_uses_is_minor() -> None:
+    """Moving out of strictly necessary, data uses restating the new category add no purpose."""
+
+    def edit(data: Data) -> None:
+        rate_limit_to_consent(data)
+        entry(data, "items", "rate-limit")["data_uses"] = ["functional.service"]
+
+    found = findings_of(edit)
+    assert not material(found), summary(found)
+    assert only(found, "purpose-added") == []
+
+
+def test_consent_gating_with_a_use_beyond_the_new_category_is_a_new_purpose() -> None:
+    def edit(data: Data) -> None:
+        rate_limit_to_consent(data)
+        entry(data, "items", "rate-limit")["data_uses"] = ["marketing.advertising.first_party"]
+
+    assert ("purpose-added", "material", "items/rate-limit/data_uses") in summary(findings_of(edit))
+
+
+def test_a_new_data_use_without_a_category_move_is_a_new_purpose() -> None:
+    def edit(data: Data) -> None:
+        entry(data, "items", "rate-limit")["data_uses"].append("functional.service")
+
+    assert ("purpose-added", "material", "items/rate-limit/data_uses") in summary(findings_of(edit))

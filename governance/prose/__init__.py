@@ -76,9 +76,11 @@ def same_promise(old: str, new: str) -> bool:
 
     For matching a commitment or control whose wording changed: "never leave your device" and
     "stay on your device" are the same promise; "are not shared with ad networks" and "are
-    shared with ad partners" are not, nor are two unrelated promises.
+    shared with ad partners" are not, nor "are not sold to ad networks" (another act), nor two
+    unrelated promises. The new wording must keep every concept of the old one (what is done,
+    for what, with whom, which data, where); it may add some.
     """
-    from governance.prose.claims import extract_claims, signature, similarity
+    from governance.prose.claims import extract_claims, promise_concepts, signature, similarity
     from governance.prose.compare import compare_prose
     from governance.prose.text import normalise
 
@@ -86,6 +88,8 @@ def same_promise(old: str, new: str) -> bool:
         return True
     if any(change.rule in _MEANING_RULES for change in compare_prose(old, new)):
         return False
+    if not promise_concepts(old) <= promise_concepts(new):
+        return False  # "not shared" → "not sold", "not for ads" → "not for profiling"
     old_claims, new_claims = extract_claims(old), extract_claims(new)
     old_key = frozenset().union(*(c.key for c in old_claims)) if old_claims else frozenset()
     new_key = frozenset().union(*(c.key for c in new_claims)) if new_claims else frozenset()

@@ -330,6 +330,45 @@ def _matches(table: dict[str, re.Pattern[str]], norm: str) -> set[str]:
     return {concept for concept, pattern in table.items() if pattern.search(norm)}
 
 
+def _without_notice_channel(norm: str) -> str:
+    """A clause without where a notice reaches users ("we tell you in the app", "by email").
+
+    The channel of an announcement is not a place where tracking happens: "we tell you about
+    the update in the app" does not extend tracking to mobile apps. Only the words after the
+    announcing verb, up to the next turn of the sentence ("and", "but", "we"), are dropped, so
+    "we use cookies in our app" and "we will email you and now use cookies in our apps" still
+    name a scope.
+    """
+    notice = lx.ANNOUNCE.search(norm)
+    if notice is None:
+        return norm
+    turn = lx.CLAUSE_TURN.search(norm, notice.end())
+    stop = turn.start() if turn else len(norm)
+    channel = lx.NOTICE_CHANNEL.sub(" ", norm[notice.start() : stop])
+    return norm[: notice.start()] + channel + norm[stop:]
+
+
+def promise_concepts(text: str) -> frozenset[str]:
+    """What a promise is about, negation aside: its acts (share, sell...), purposes, recipients,
+    data, places and scopes, each as "<kind>:<concept>". An exception carved out of it
+    ("except to our partners") is not what it promises, so the words after one do not count."""
+    norm = masked(text)
+    carve_out = lx.EXCEPTION.search(norm)
+    if carve_out is not None:
+        norm = norm[: carve_out.start()]
+    tables = (
+        ("act", lx.PROMISE_ACTS),
+        ("purpose", lx.PURPOSES),
+        ("recipient", lx.RECIPIENT_CLASSES),
+        ("data", lx.DATA_CATEGORIES),
+        ("place", lx.DESTINATIONS),
+        ("scope", lx.SCOPES),
+    )
+    return frozenset(
+        f"{kind}:{concept}" for kind, table in tables for concept in _matches(table, norm)
+    )
+
+
 def analyse_sentence(
     text: str, *, unit: str = "", index: int = 0, vendors: re.Pattern[str] | None = None
 ) -> SentenceClaims:
@@ -407,7 +446,7 @@ def _analysed(text: str, vendors: re.Pattern[str]) -> SentenceClaims:
             sharing.add(("share", target))
         purposes |= _matches(lx.PURPOSES, norm)
         if lx.SCOPE_CONTEXT.search(norm) and lx.FIRST_PERSON.search(norm):
-            scopes |= _matches(lx.SCOPES, norm)
+            scopes |= _matches(lx.SCOPES, _without_notice_channel(norm))
         if lx.COLLECT_CONTEXT.search(norm):
             data |= _matches(lx.DATA_CATEGORIES, norm)
         if lx.TRANSFER_CONTEXT.search(norm):

@@ -22,12 +22,23 @@ from governance.prose.claims import (
     name_key,
     similarity,
 )
-from governance.prose.lexicon import LABELS, PURPOSE_FAMILY
+from governance.prose.lexicon import EXCEPTION, LABELS, PURPOSE_FAMILY
 from governance.prose.text import normalise
 
 SAME_PROMISE = 0.5  # signature similarity at which two clauses state the same promise
 NEGATED_PROMISE = 0.6  # ... and at which a positive clause reverses it
 ALIGN = 0.5  # sentence pairing for retention and consent comparisons
+
+
+def exceptions_in(norm: str) -> frozenset[str]:
+    """The words of the exceptions a sentence makes ("except to our partners")."""
+    found: set[str] = set()
+    for match in EXCEPTION.finditer(norm):
+        found.update(norm[match.end() :].split()[:_EXCEPTION_WORDS])
+    return frozenset(found)
+
+
+_EXCEPTION_WORDS = 6  # words after "except" that say what the exception covers
 
 
 @dataclass(frozen=True)
@@ -455,8 +466,14 @@ class _Comparison:
                     None,
                 )
 
-    def _promise_state(self, promise: Promise) -> tuple[str, SentenceClaims | None]:
-        """("kept" | "negated" | "removed", the new sentence that negates it)."""
+    def _promise_state(
+        self, promise: Promise, stated: SentenceClaims
+    ) -> tuple[str, SentenceClaims | None]:
+        """("kept" | "negated" | "narrowed" | "removed", the new sentence that changes it).
+
+        ``stated`` is the old sentence of the promise: a restatement that adds an exception
+        to it ("we never sell your data, except to our partners") narrows the promise.
+        """
         if promise.kind == "announce":
             for claim in self.new_all:
                 if any(p.kind == "announce" for p in claim.promises):
@@ -465,6 +482,8 @@ class _Comparison:
         reversal = self._reversal(promise)
         if reversal is not None:
             return "negated", reversal
+        allowed = exceptions_in(stated.norm)
+        narrowing: SentenceClaims | None = None
         for claim in self.new_all:
             if promise.kind == "device":
                 if claim.device_local and similarity(promise.signature, claim.key) >= 0.3:
@@ -475,7 +494,11 @@ class _Comparison:
                     clause.negated
                     and similarity(promise.signature, clause.signature) >= SAME_PROMISE
                 ):
-                    return "kept", None
+                    if not exceptions_in(claim.norm) - allowed:
+                        return "kept", None
+                    narrowing = narrowing or claim
+        if narrowing is not None:
+            return "narrowed", narrowing
         return "removed", None
 
     def _reversal(self, promise: Promise) -> SentenceClaims | None:
@@ -521,8 +544,20 @@ class _Comparison:
                                 reversal.text,
                             )
                     continue
-                state, negating = self._promise_state(promise)
+                state, negating = self._promise_state(promise, claim)
                 if state == "kept":
+                    continue
+                if state == "narrowed" and negating is not None:
+                    self.add(
+                        "commitment-removed",
+                        "commitment-narrowed",
+                        promise.text,
+                        f"Promise narrowed by an exception in {self.where(negating.unit)}: "
+                        f"{_quote(promise.text)} now reads {_quote(negating.text)}",
+                        negating.unit,
+                        claim.text,
+                        negating.text,
+                    )
                     continue
                 if state == "negated" and negating is not None:
                     if promise.kind == "device":

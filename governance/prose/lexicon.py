@@ -393,6 +393,35 @@ ANNOUNCE = re.compile(
     r"changes?)|inapp|in-app)\b"
 )
 
+# Where an announcement reaches users: not a scope of tracking (see claims._without_notice_channel).
+NOTICE_CHANNEL = re.compile(
+    r"\b(?:(?:in|within|through|via|inside|on) (?:the|our|your) (?:(?:mobile|web|desktop) )?"
+    r"(?:apps?|applications?|products?|services?|websites?|sites?)|in-?app|inapp|"
+    r"(?:by|via|through|with) (?:an? )?(?:e-?mails?|newsletters?|notifications?|push "
+    r"notifications?|messages?)|e-?mail you)\b"
+)
+CLAUSE_TURN = re.compile(r"\b(?:and|but|while|whereas|we)\b")
+
+# What a promise forbids doing with data. Switching from one to another is another promise:
+# "not shared with ad networks" does not become "not sold to ad networks" by rewording.
+PROMISE_ACTS = _table(
+    {
+        "share": r"shar\w*|disclos\w*|transfer\w*|pass(?:es|ed|ing)?|hand\w* over|"
+        r"mak\w* (?:\w+ ){0,3}available",
+        "sell": r"sell\w*|sold|sale|rent(?:s|ed|ing)?|monetiz\w*|trad(?:e|es|ed|ing)",
+        "collect": r"collect\w*|gather\w*|record\w*",
+        # "tracking technologies" names the tools, not an act
+        "track": r"track(?:s|ed)?|tracking(?! (?:technolog|tools?\b|pixels?\b|cookies?\b|"
+        r"methods?\b))|monitor\w*|fingerprint\w*",
+    }
+)
+
+# An exception carved out of a promise: "we never sell your data, except to our partners".
+EXCEPTION = re.compile(
+    r"\b(?:except(?:ing)?|unless|other than|apart from|aside from|save for|excluding|"
+    r"with the exception of|but (?:may|might|can|could|will)|however (?:we )?(?:may|might|can))\b"
+)
+
 # --- retention --------------------------------------------------------------------------------
 
 _NUMBER_WORDS = {

@@ -37,20 +37,7 @@ def editorial_metadata(diff: PolicyDiff) -> Iterator[Hit]:
                 change.before,
                 change.after,
             )
-    for collection, entries in (
-        ("items", diff.items),
-        ("commitments", diff.commitments),
-        ("controls", diff.controls),
-    ):
-        for pair in entries.modified:
-            section = pair.field("section")
-            if section is not None:
-                yield Hit(
-                    f"{collection}/{pair.key}/section",
-                    f"Moved from section {section.before} to {section.after}",
-                    section.before,
-                    section.after,
-                )
+    yield from _moves(diff)
     for recipient_pair in diff.recipients.modified:
         link = recipient_pair.field("privacy_policy")
         if link is not None:
@@ -60,6 +47,43 @@ def editorial_metadata(diff: PolicyDiff) -> Iterator[Hit]:
                 link.before,
                 link.after,
             )
+
+
+def _moves(diff: PolicyDiff) -> Iterator[Hit]:
+    """Entries moved to another section: one finding per pair of sections, not one per entry.
+
+    A section only renumbered (a repeated heading's positional id) is no move: the diff pairs the
+    sections and leaves such entries unchanged.
+    """
+    moves: dict[tuple[str | None, str | None], list[str]] = {}
+    for collection, entries in (
+        ("items", diff.items),
+        ("commitments", diff.commitments),
+        ("controls", diff.controls),
+    ):
+        for pair in entries.modified:
+            section = pair.field("section")
+            if section is not None:
+                moves.setdefault((section.before, section.after), []).append(
+                    f"{collection}/{pair.key}"
+                )
+    for (before, after), paths in moves.items():
+        if len(paths) == 1:
+            yield Hit(
+                f"{paths[0]}/section", f"Moved from section {before} to {after}", before, after
+            )
+            continue
+        names = ", ".join(path.split("/", 1)[1] for path in paths[:_NAMED])
+        more = f" and {len(paths) - _NAMED} more" if len(paths) > _NAMED else ""
+        yield Hit(
+            f"sections/{after or '-'}/moved-from/{before or '-'}",
+            f"{len(paths)} entries moved from section {before} to {after}: {names}{more}",
+            {"section": before, "entries": sorted(paths)},
+            {"section": after, "entries": sorted(paths)},
+        )
+
+
+_NAMED = 5  # entries a grouped move names before "and N more"
 
 
 @rule(

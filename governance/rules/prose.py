@@ -341,6 +341,8 @@ def _label(text: TextChange, diff: PolicyDiff) -> str:
 
 
 def _editorial(text: TextChange, diff: PolicyDiff) -> Hit:
+    if text.kind == "section-title" and (text.old is None or text.new is None):
+        return _bare_heading(text)
     where = _label(text, diff)
     if text.old is None:
         return Hit(
@@ -368,6 +370,19 @@ def _editorial(text: TextChange, diff: PolicyDiff) -> Hit:
         f"Wording changed in {where}: {_short(compact_diff(word_diff(before, after)), 200)}",
         before,
         after,
+    )
+
+
+def _bare_heading(text: TextChange) -> Hit:
+    """A heading added or removed with no text under it (the diff reports its title)."""
+    if text.old is None:
+        title = flat(text.new or "")
+        return Hit(
+            text.path, f"New heading \u201c{_short(title)}\u201d, no text under it", None, title
+        )
+    title = flat(text.old)
+    return Hit(
+        text.path, f"Heading removed: \u201c{_short(title)}\u201d, no text under it", title, None
     )
 
 
@@ -420,11 +435,15 @@ def _promise_text(text: TextChange) -> tuple[str, Hit]:
     for change in changes:
         if change.rule in wanted and change.rule in REGISTRY.rules:
             what = "Promise" if text.kind == "commitment" else "User control"
-            message = (
-                f"{what} reversed: \u201c{_short(flat(text.old))}\u201d now reads "
-                f"\u201c{_short(flat(text.new))}\u201d"
+            how = (
+                "narrowed by an exception"
+                if change.kind == "commitment-narrowed"
+                else "reversed"
                 if change.after
-                else f"{what} weakened: \u201c{_short(flat(text.old))}\u201d now reads "
+                else "weakened"
+            )
+            message = (
+                f"{what} {how}: \u201c{_short(flat(text.old))}\u201d now reads "
                 f"\u201c{_short(flat(text.new))}\u201d"
             )
             return change.rule, Hit(text.path, message, text.old, text.new)

@@ -7,7 +7,12 @@ from collections.abc import Iterator
 from governance.diff import PolicyDiff
 from governance.findings import Level
 from governance.model import Category
-from governance.rules.recipients import SALE_AND_SHARING_REASON, is_sensitive_use, uncovered
+from governance.rules.recipients import (
+    SALE_AND_SHARING_REASON,
+    follows_gating,
+    is_sensitive_use,
+    uncovered,
+)
 from governance.rules.registry import Hit, rule
 from governance.rules.words import category_label, item_words, join, use_words
 
@@ -39,7 +44,7 @@ def new_purposes(diff: PolicyDiff) -> Iterator[Hit]:
         uses = pair.field("data_uses")
         if uses is not None:
             new_uses = uncovered(uses.after, uses.before)
-            if new_uses:
+            if new_uses and not follows_gating(pair, new_uses):
                 sensitive = any(is_sensitive_use(use) for use in new_uses)
                 yield Hit(
                     f"items/{pair.key}/data_uses",

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from governance.diff import EntryChange, PolicyDiff, entry_data
 from governance.findings import Level
-from governance.model import Policy, Recipient, Role
+from governance.model import Category, Item, Policy, Recipient, Role
 from governance.rules.registry import Hit, detector, rule
 from governance.rules.words import (
     category_words,
@@ -49,6 +49,44 @@ def uncovered(keys: Iterable[str], disclosed: Iterable[str]) -> list[str]:
 
 def is_sensitive_use(key: str) -> bool:
     return key.startswith(SENSITIVE_USES)
+
+
+# The fideslang data uses that state a category's purpose (and nothing beyond it).
+_CATEGORY_USES = {
+    Category.strictly_necessary: "essential",
+    Category.functional: "functional",
+    Category.analytics: "analytics",
+    Category.marketing: "marketing",
+}
+
+
+def follows_gating(pair: EntryChange[Item], new_uses: Iterable[str]) -> bool:
+    """Whether an item's new data uses only restate its move out of strictly necessary.
+
+    A reader that infers data uses from the category (Markdown), or an author who updates them
+    with it (YAML), changes them when an item moves from strictly necessary to a consent-gated
+    category. The consent rules judge that move (more protective: minor) and, by design, it is
+    not a new purpose; the new category's uses say the same thing again. A use beyond the new
+    category (advertising on an item moved to functional, AI training) is still a new purpose.
+    """
+    category = pair.field("category")
+    if category is None or category.before != Category.strictly_necessary.value:
+        return False
+    family = _CATEGORY_USES[Category(category.after)]
+    return all(use == family or use.startswith(f"{family}.") for use in new_uses)
+
+
+def _gated_uses(diff: PolicyDiff, recipient: Recipient) -> list[str]:
+    """The data uses of the recipient's items that only follow their move to consent-gating."""
+    keys = {recipient.id.casefold(), recipient.name.casefold()}
+    uses: list[str] = []
+    for pair in diff.items.modified:
+        provider = pair.new.provider
+        if provider is None or provider.casefold() not in keys:
+            continue
+        if follows_gating(pair, pair.new.data_uses):
+            uses += pair.new.data_uses
+    return uses
 
 
 def known_provider(policy: Policy | None, key: str | None) -> bool:
@@ -176,15 +214,21 @@ def _provider_is_new(diff: PolicyDiff, provider: str) -> bool:
 )
 def more_sharing(diff: PolicyDiff) -> Iterator[Hit]:
     for pair in diff.recipients.modified:
-        yield from _recipient_expansion(pair)
+        yield from _recipient_expansion(pair, _gated_uses(diff, pair.new))
     yield from _item_provider_hits(diff, expanded=True)
 
 
-def _recipient_expansion(pair: EntryChange[Recipient]) -> Iterator[Hit]:
+def _recipient_expansion(pair: EntryChange[Recipient], gated: list[str]) -> Iterator[Hit]:
+    """More data, uses or control for a recipient; ``gated``: uses that only follow its items'
+    move from strictly necessary to consent (not new, unless they are advertising or sale)."""
     name = pair.new.name
     uses = pair.field("data_uses")
     if uses is not None:
         new_uses = uncovered(uses.after, uses.before)
+        if new_uses and all(
+            covers((use,), gated) and not is_sensitive_use(use) for use in new_uses
+        ):
+            new_uses = []
         if new_uses:
             sensitive = [use for use in new_uses if is_sensitive_use(use)]
             yield Hit(
