@@ -30,15 +30,22 @@ class Config(BaseModel):
     feed: str = "announcements/feed.json"
     changelog: str = "announcements/CHANGELOG.md"
     ledger: str = ".govern-ledger"
-    templates: str | None = Field(None, description="Folder of templates overriding the bundled ones")
-    default_branch: str | None = Field(None, description="Base for check; default: origin/HEAD, main, master")
+    templates: str | None = Field(
+        None, description="Folder of templates overriding the bundled ones"
+    )
+    default_branch: str | None = Field(
+        None, description="Base for check; default: origin/HEAD, main, master"
+    )
     notice_days: int = Field(30, ge=0, description="Days between publication and effect")
     policy_url: str | None = Field(None, description="Policy page URL to link; {policy} = its id")
     reviewers: dict[str, ReviewerRole] = Field(default_factory=dict)
     rules: dict[str, str] = Field(
-        default_factory=dict, description='Per-rule level override: "material", "minor", "editorial" or "off"'
+        default_factory=dict,
+        description='Per-rule level override: "material", "minor", "editorial" or "off"',
     )
-    plugins: list[str] = Field(default_factory=list, description="Python modules that register rules")
+    plugins: list[str] = Field(
+        default_factory=list, description="Python modules that register rules"
+    )
     require_signatures: bool = False
     require_announcement: bool = Field(
         True, description="check: an approved material finding also needs an approved announcement"
@@ -102,7 +109,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         line = getattr(error, "lineno", None)
-        raise ConfigError(f"malformed TOML: {error.msg if hasattr(error, 'msg') else error}",
-                          file=path, line=line) from None
+        raise ConfigError(
+            f"malformed TOML: {error.msg if hasattr(error, 'msg') else error}", file=path, line=line
+        ) from None
     except UnicodeDecodeError:
         raise ConfigError("not valid UTF-8", file=path) from None

@@ -62,7 +62,7 @@ class ConfigError(InputError):
 
 
 class GitError(InputError):
-    """A revision, ref or repository that git cannot give us (missing base in a shallow clone, ...)."""
+    """A revision, ref or repository git cannot give us (e.g. the base of a shallow clone)."""
 
 
 class ReviewError(InputError):

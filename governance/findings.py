@@ -53,13 +53,17 @@ def fingerprint(rule: str, path: str, before: Any, after: Any) -> str:
 class Finding(BaseModel):
     rule: str
     level: Level
-    path: str = Field(description='Where in the policy, e.g. "recipients/hotjar" or "items/_ga/retention"')
+    path: str = Field(
+        description='Where in the policy, e.g. "recipients/hotjar" or "items/_ga/retention"'
+    )
     message: str = Field(description="What changed, in words a lawyer can read")
     reason: str = Field(description="Why this level, citing the source")
     before: Any = None
     after: Any = None
     fingerprint: str = ""
-    line: int | None = Field(None, exclude=True, description="Line in the head file, for annotations")
+    line: int | None = Field(
+        None, exclude=True, description="Line in the head file, for annotations"
+    )
     review: Any = Field(None, exclude=True, description="Set by check: the record covering it")
 
     def model_post_init(self, context: Any) -> None:
@@ -79,7 +83,9 @@ class PolicyReport(BaseModel):
     policy: str
     status: PolicyStatus
     findings: list[Finding] = Field(default_factory=list)
-    file: str | None = Field(None, description="Path of the head (or removed) file in the repository")
+    file: str | None = Field(
+        None, description="Path of the head (or removed) file in the repository"
+    )
 
     @property
     def material(self) -> bool:

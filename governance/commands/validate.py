@@ -29,8 +29,15 @@ def run(paths: tuple[Path, ...], repo: Path, fmt: str) -> int:
             document = read_policy_file(path, inside)
         except PolicyError as error:
             failed += 1
-            results.append({"file": str(path), "valid": False, "error": str(error),
-                            "line": error.line, "field": error.field})
+            results.append(
+                {
+                    "file": str(path),
+                    "valid": False,
+                    "error": str(error),
+                    "line": error.line,
+                    "field": error.field,
+                }
+            )
             if fmt == "text":
                 click.echo(f"govern: error: {error}", err=True)
             continue
