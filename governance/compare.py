@@ -103,33 +103,98 @@ def compare_revisions(
     new_files = repo.policy_files(head_commit, config.policies)
     base_label = f"@{base}"
     head_label = f"@{head}" if head is not None else ""
+    renames = _renamed_policies(repo, old_files, new_files, base_label, head_label)
     reports: list[PolicyReport] = []
     for identifier in sorted(old_files.keys() | new_files.keys()):
-        old_file = old_files.get(identifier)
+        if identifier in renames.values():
+            continue  # reported under its new id
+        old_file = old_files.get(renames.get(identifier, identifier))
         new_file = new_files.get(identifier)
         if old_file and new_file and old_file.blob_sha == new_file.blob_sha:
-            reports.append(PolicyReport(policy=identifier, status="unchanged", file=new_file.path))
+            reports.append(
+                PolicyReport(
+                    policy=identifier,
+                    status="unchanged",
+                    file=new_file.path,
+                    renamed_from=renames.get(identifier),
+                )
+            )
             continue
         old = _parse(repo, old_file, base_label) if old_file else None
         new = _parse(repo, new_file, head_label) if new_file else None
         shown = new_file or old_file
         assert shown is not None
-        reports.append(
-            classify(
-                identifier,
-                old,
-                new,
-                config,
-                head_text=_text(new_file),
-                head_format=format_of(new_file.path) if new_file else "yaml",
-                file=shown.path,
-            )
+        report = classify(
+            identifier,
+            old,
+            new,
+            config,
+            head_text=_text(new_file),
+            head_format=format_of(new_file.path) if new_file else "yaml",
+            file=shown.path,
         )
+        report.renamed_from = renames.get(identifier)
+        reports.append(report)
     return Report(
         base=Side(ref=base, commit=base_commit),
         head=Side(ref=head if head is not None else WORKING_TREE, commit=head_commit),
         policies=reports,
     )
+
+
+def _renamed_policies(
+    repo: GitRepository,
+    old_files: dict[str, PolicyFile],
+    new_files: dict[str, PolicyFile],
+    base_label: str,
+    head_label: str,
+) -> dict[str, str]:
+    """New id → old id for policies moved or renamed (and maybe edited) between the revisions.
+
+    A moved policy is one policy, not a removal plus an addition that would flag every item as
+    new. Pairs are made one-to-one from policies present on one side only: the same content, or
+    the same title and at least half of the entry ids in common.
+    """
+    removed = {key: old_files[key] for key in old_files.keys() - new_files.keys()}
+    added = {key: new_files[key] for key in new_files.keys() - old_files.keys()}
+    if not removed or not added:
+        return {}
+    by_blob = {policy_file.blob_sha: key for key, policy_file in removed.items()}
+    renames: dict[str, str] = {}
+    for key, policy_file in sorted(added.items()):
+        old_key = by_blob.get(policy_file.blob_sha)
+        if old_key is not None and old_key not in renames.values():
+            renames[key] = old_key
+    candidates = []
+    for new_key in sorted(added.keys() - renames.keys()):
+        new = _parse(repo, added[new_key], head_label)
+        for old_key in sorted(removed.keys() - set(renames.values())):
+            old = _parse(repo, removed[old_key], base_label)
+            score = _likeness(old, new)
+            if score >= 0.5:
+                candidates.append((score, new_key, old_key))
+    for _, new_key, old_key in sorted(candidates, key=lambda c: -c[0]):
+        if new_key not in renames and old_key not in renames.values():
+            renames[new_key] = old_key
+    return renames
+
+
+def _likeness(old: Policy, new: Policy) -> float:
+    """Share of entry ids in common (0..1), or 0 when the titles differ."""
+    if old.title.casefold().strip() != new.title.casefold().strip():
+        return 0.0
+
+    def entries(policy: Policy) -> set[str]:
+        return (
+            {f"i:{e.id}" for e in policy.items}
+            | {f"r:{e.id}" for e in policy.recipients}
+            | {f"s:{e.id}" for e in policy.sections}
+        )
+
+    before, after = entries(old), entries(new)
+    if not before and not after:
+        return 1.0
+    return len(before & after) / len(before | after)
 
 
 def _parse(repo: GitRepository, policy_file: PolicyFile, label: str) -> Policy:

@@ -86,10 +86,20 @@ class PolicyReport(BaseModel):
     file: str | None = Field(
         None, description="Path of the head (or removed) file in the repository"
     )
+    renamed_from: str | None = Field(
+        None, description="The policy's id at the base, when it was moved or renamed"
+    )
 
     @property
     def material(self) -> bool:
         return any(f.level is Level.material for f in self.findings)
+
+    @property
+    def status_text(self) -> str:
+        """The status in words, with the old id of a moved policy."""
+        if self.renamed_from:
+            return f"{self.status}, moved from {self.renamed_from}"
+        return self.status
 
 
 class Report(BaseModel):
@@ -125,6 +135,7 @@ class Report(BaseModel):
                 {
                     "policy": policy.policy,
                     "status": policy.status,
+                    **({"renamed_from": policy.renamed_from} if policy.renamed_from else {}),
                     "findings": [finding.model_dump(mode="json") for finding in policy.findings],
                 }
                 for policy in self.policies

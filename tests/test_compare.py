@@ -219,3 +219,35 @@ def test_markdown_lines_point_at_the_heading_or_the_quoted_sentence() -> None:
     assert locator.line(f"sections/{analytics.id}") == 10
     assert locator.line(f"sections/{analytics.id}", "We share usage with Hotjar.") == 13
     assert locator.line("sections/no-such-section") is None
+
+
+def test_a_moved_and_edited_policy_is_one_policy(tmp_path: Path) -> None:
+    root = init_repo(tmp_path / "repo")
+    data = yaml.safe_load((root / POLICY_PATH).read_text())
+    add_hotjar(data)
+    (root / POLICY_PATH).unlink()
+    write_yaml(root / "policies" / "legal" / "cookies.yaml", data)
+    head = commit_all(root, "move the policy and add Hotjar")
+    with GitRepository.open(root) as repo:
+        report = compare_revisions(repo, load_config(root), "HEAD~1", head)
+    [policy] = [p for p in report.policies if p.status != "unchanged"]
+    assert (policy.policy, policy.status, policy.renamed_from) == (
+        "legal/cookies",
+        "modified",
+        "mitpo/cookies-and-tracking",
+    )
+    assert {f.rule for f in policy.findings if f.level == "material"} == {"third-party-added"}
+    assert report.to_json_data()["policies"][0]["renamed_from"] == "mitpo/cookies-and-tracking"
+
+
+def test_an_unrelated_policy_added_while_another_is_removed_is_not_a_move(tmp_path: Path) -> None:
+    root = init_repo(tmp_path / "repo")
+    (root / POLICY_PATH).unlink()
+    write_yaml(root / "policies" / "other.yaml", {"title": "Other", "items": []})
+    head = commit_all(root, "replace")
+    with GitRepository.open(root) as repo:
+        report = compare_revisions(repo, load_config(root), "HEAD~1", head)
+    assert {p.policy: (p.status, p.renamed_from) for p in report.policies} == {
+        "mitpo/cookies-and-tracking": ("removed", None),
+        "other": ("added", None),
+    }

@@ -41,7 +41,7 @@ def format_text(result: CheckResult) -> str:
         if not items:
             continue
         lines.append("")
-        lines.append(f"{policy.policy} ({policy.status}, {policy.file or 'no file'})")
+        lines.append(f"{policy.policy} ({policy.status_text}, {policy.file or 'no file'})")
         for item in items:
             lines.extend(_finding_lines(item))
     if result.warnings:

@@ -101,7 +101,7 @@ def format_report(report: Report) -> str:
     for policy in changed:
         counts = _counts(policy.findings)
         lines.append(
-            f"| `{_cell(policy.policy)}` | {policy.status} | {counts[Level.material]} | "
+            f"| `{_cell(policy.policy)}` | {policy.status_text} | {counts[Level.material]} | "
             f"{counts[Level.minor]} | {counts[Level.editorial]} |"
         )
     lines.append("")

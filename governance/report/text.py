@@ -57,7 +57,7 @@ def _policy_lines(policy: PolicyReport, color: bool) -> list[str]:
     counts = {level.value: 0 for level in Level}
     for finding in policy.findings:
         counts[finding.level.value] += 1
-    header = f"{policy.policy} ({policy.status}): {counts_words(counts)}"
+    header = f"{policy.policy} ({policy.status_text}): {counts_words(counts)}"
     lines = [header]
     ordered = sorted(policy.findings, key=lambda f: (-f.level.rank, f.path, f.rule))
     explained: set[str] = set()
