@@ -362,7 +362,7 @@ class Extractor:
             item_party = (
                 facts.party_from_value(party or "")
                 or facts.party_in(own_text)
-                or facts.party_in(" ".join((context.lead, *context.titles[:1])))
+                or facts.party_of_items_in(" ".join((context.lead, *context.titles[:1])))
                 or Party.first
             )
         uses = facts.data_uses_for(kind, item_party, f"{own_text} {' '.join(context.titles)}")

@@ -68,7 +68,7 @@ _PERSISTENT = re.compile(
 RETENTION_CUES = re.compile(
     r"(?:retained for|retention period of|retention of|lasts? (?:for )?(?:a maximum of |up to )?|"
     r"expires? (?:after|in|within)|kept for|stored for|(?:maximum )?duration of|valid for|"
-    r"lifespan of|for a maximum of|for up to)\s+(?:a maximum of |up to |about )?",
+    r"lifespan of|for a maximum of|for up to|\bfor(?=\s+\d))\s+(?:a maximum of |up to |about )?",
     re.I,
 )
 
@@ -95,11 +95,17 @@ def normalise_retention(text: str | None) -> str | None:
 
 
 def retention_in(text: str) -> str | None:
-    """A retention stated in running text: "(retained for 2 months)", "lasts 13 months"."""
+    """A retention stated in running text: "(retained for 2 months)", "lasts 13 months"; a
+    "session cookie" with no duration stated lasts the browsing session, by definition."""
     match = RETENTION_CUES.search(text)
     if match:
-        return normalise_retention(text[match.end() : match.end() + 40])
-    return None
+        stated = normalise_retention(text[match.end() : match.end() + 40])
+        if stated:
+            return stated
+    return "session" if _SESSION_COOKIE.search(text) else None
+
+
+_SESSION_COOKIE = re.compile(r"\bsession cookies?\b", re.I)
 
 
 # Checked in this order: when a text names several categories, the one needing more consent wins.
@@ -184,6 +190,22 @@ def context_storage(text: str) -> Storage | None:
 
 _THIRD = re.compile(r"third[- ]part(?:y|ies)|set by (?:our )?partners|partner", re.I)
 _FIRST = re.compile(r"first[- ]party|set by us|our own", re.I)
+
+
+# A section's lead paragraph speaks of the items only when it says who sets them: "partners"
+# alone there is about sharing ("shared with advertising partners"), not about who sets cookies.
+_THIRD_SETTER = re.compile(
+    r"third[- ]party (?:cookies|storage|technolog|pixels?|tags?|sdks?)|"
+    r"(?:set|placed|served|used) by (?:our )?(?:partners|third[- ]parties|other companies)",
+    re.I,
+)
+
+
+def party_of_items_in(context: str) -> Party | None:
+    """Who sets the items a section lists, from its lead paragraph or title."""
+    if _THIRD_SETTER.search(context):
+        return Party.third
+    return Party.first if _FIRST.search(context) else None
 
 
 def party_in(text: str) -> Party | None:
