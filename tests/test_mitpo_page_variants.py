@@ -58,7 +58,8 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
     "Do Not Track no longer respected": (
         [
             (
-                ' Browser-level "Do Not Track" signals are respected where analytics toggles support them.',
+                ' Browser-level "Do Not Track" signals are respected where analytics toggles '
+                "support them.",
                 "",
             )
         ],
