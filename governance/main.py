@@ -110,10 +110,27 @@ def validate(paths: tuple[Path, ...], repo: Path, fmt: str) -> int:
     default=None,
     help="Write to this file (atomically) instead of standard output.",
 )
+@click.option(
+    "--front-matter/--no-front-matter",
+    default=True,
+    show_default=True,
+    help="Markdown: carry the structured facts in YAML front matter (hidden by site generators; "
+    "the page then reads back into the same policy). Off: only the page people read.",
+)
 @repo_option
-def render(policy: str, rev: str | None, fmt: str, output: Path | None, repo: Path) -> int:
+def render(
+    policy: str, rev: str | None, fmt: str, output: Path | None, repo: Path, front_matter: bool
+) -> int:
     """Render POLICY (an id such as mitpo/cookies-and-tracking, or a file) as users read it."""
-    return dispatch("render", policy=policy, rev=rev, fmt=fmt, output=output, repo=repo)
+    return dispatch(
+        "render",
+        policy=policy,
+        rev=rev,
+        fmt=fmt,
+        output=output,
+        repo=repo,
+        front_matter=front_matter,
+    )
 
 
 @cli.command()

@@ -113,16 +113,11 @@ def md_escape(text: str) -> str:
     return escaped
 
 
-def render_markdown(policy: Policy) -> str:
-    """The page as Markdown, with the structured facts in YAML front matter."""
-    lines = [
-        "---",
-        _front_matter(policy).rstrip("\n"),
-        "---",
-        "",
-        f"# {md_escape(policy.title)}",
-        "",
-    ]
+def render_markdown(policy: Policy, *, front_matter: bool = True) -> str:
+    """The page as Markdown; with ``front_matter``, the structured facts in YAML front matter
+    (site generators do not show it, and it makes the page read back into the same model)."""
+    lines = ["---", _front_matter(policy).rstrip("\n"), "---", ""] if front_matter else []
+    lines += [f"# {md_escape(policy.title)}", ""]
     if policy.owner:
         lines += [f"Published by {md_escape(policy.owner)}.", ""]
     if policy.last_updated is not None:

@@ -309,3 +309,19 @@ def test_render_at_a_revision(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     )
     error = capsys.readouterr().err
     assert "no-such-ref" in error and "Traceback" not in error
+
+
+def test_the_page_without_front_matter_reads_back_by_its_words_alone() -> None:
+    """The reader understands our own rendered page as it understands any legal team's page."""
+    policy = read_policy_file(MITPO_POLICY).policy
+    page = render_markdown(policy, front_matter=False)
+    assert not page.startswith("---")
+    back = parse_markdown(page, "page.md")
+    assert {item.name for item in policy.items} <= {item.name for item in back.items}
+    by_name = {item.name: item for item in back.items}
+    for item in policy.items:
+        assert by_name[item.name].category == item.category, item.name
+        assert by_name[item.name].leaves_device == item.leaves_device, item.name
+    assert len(back.commitments) >= len(policy.commitments) - 1
+    assert {control.signal for control in back.controls} >= {"dnt"}
+    assert "Stripe" in {recipient.name for recipient in back.recipients}

@@ -13,12 +13,21 @@ from governance.formats import POLICY_SUFFIXES, discover, parse_policy, policy_i
 from governance.model import Policy
 
 
-def run(policy: str, rev: str | None, fmt: str, output: Path | None, repo: Path) -> int:
+def run(
+    policy: str,
+    rev: str | None,
+    fmt: str,
+    output: Path | None,
+    repo: Path,
+    front_matter: bool = True,
+) -> int:
     config = load_config(repo)
     model = load_at_revision(policy, rev, config) if rev else load_from_disk(policy, config)
     from governance.render import render_html, render_markdown
 
-    text = render_html(model) if fmt == "html" else render_markdown(model)
+    text = (
+        render_html(model) if fmt == "html" else render_markdown(model, front_matter=front_matter)
+    )
     if output is None:
         click.echo(text, nl=False)
     else:
