@@ -595,3 +595,20 @@ def test_a_new_data_use_without_a_category_move_is_a_new_purpose() -> None:
         entry(data, "items", "rate-limit")["data_uses"].append("functional.service")
 
     assert ("purpose-added", "material", "items/rate-limit/data_uses") in summary(findings_of(edit))
+
+
+def test_an_item_listed_twice_discloses_nothing_new() -> None:
+    def relist(data: dict) -> None:
+        twin = copy.deepcopy(entry(data, "items", "page-views"))
+        twin["id"] = "page-views-2"
+        data["items"].append(twin)
+
+    findings = findings_of(relist)
+    assert summary(findings) == {("tracking-item-added", "editorial", "items/page-views-2")}
+
+    def twin_kept_longer(data: dict) -> None:
+        twin = copy.deepcopy(entry(data, "items", "page-views"))
+        twin.update(id="page-views-2", retention="2 years")
+        data["items"].append(twin)
+
+    assert material(findings_of(twin_kept_longer))

@@ -25,6 +25,28 @@ NECESSARY_FIRST_PARTY_REASON = (
 )
 
 
+RELISTED_REASON = (
+    "An entry that repeats one already disclosed, fact for fact, tells users nothing new "
+    "(EDPB WP260 rev.01 ¶29-30: only substantive changes need communicating)."
+)
+
+
+def _facts(item: Item) -> tuple[object, ...]:
+    """Everything an item discloses except its id and where on the page it is listed."""
+    return (
+        " ".join(item.name.casefold().split()),
+        item.storage,
+        item.party,
+        item.provider,
+        item.category,
+        tuple(sorted(item.data_uses)),
+        " ".join(item.purpose.casefold().split()),
+        item.retention,
+        item.consent,
+        item.leaves_device,
+    )
+
+
 def is_necessary_first_party(item: Item) -> bool:
     return item.category is Category.strictly_necessary and item.party is Party.first
 
@@ -56,7 +78,18 @@ def added_item_message(item: Item, policy: Policy | None) -> str:
     area=AREA,
 )
 def added_items(diff: PolicyDiff) -> Iterator[Hit]:
+    disclosed = {_facts(item) for item in diff.old.items} if diff.old else set()
     for item in diff.items.added:
+        if _facts(item) in disclosed:
+            yield Hit(
+                f"items/{item.id}",
+                f'"{item.name}" is listed again; the same item was already disclosed',
+                None,
+                entry_data(item),
+                level=Level.editorial,
+                reason=RELISTED_REASON,
+            )
+            continue
         necessary = is_necessary_first_party(item)
         yield Hit(
             f"items/{item.id}",
