@@ -45,6 +45,17 @@ class PolicyFile:
 
 
 @dataclass(frozen=True)
+class Branch:
+    """A branch that is not merged into the default branch (see ``open_branches``)."""
+
+    name: str  # short name: "add-hotjar", or "origin/add-hotjar" for a remote-tracking branch
+    commit: str  # the sha its tip points to
+    merge_base: str  # its best common ancestor with the default branch
+    is_current: bool  # the branch checked out in this work tree
+    is_remote: bool = False  # a remote-tracking branch under origin/ (no local branch of the name)
+
+
+@dataclass(frozen=True)
 class Version:
     """One commit that touched a policy file, as ``git log --follow`` sees it."""
 
@@ -280,6 +291,77 @@ class GitRepository:
             "cannot tell the default branch: no origin/HEAD, main or master",
             hint="pass --base, or set `default_branch` in [tool.govern]",
         )
+
+    def open_branches(self, default: str) -> list[Branch]:
+        """Local branches, and remote-tracking branches under ``origin/`` that have no local
+        branch of the same name, that are not merged into ``default`` — each with its merge-base.
+
+        ``default`` itself and its local or remote twin ("main" and "origin/main") are left out,
+        and so is a branch whose history is unrelated to the default branch's (it has no
+        merge-base to measure a change from). Local branches come first, each group by name.
+        """
+        default_sha = self.resolve(default)
+        twins = {default, default.removeprefix("origin/"), "origin/" + default}
+        every = self._refs()
+        local_names = {name for name, _, _, refname in every if refname.startswith("refs/heads/")}
+        unmerged = {
+            refname: (name, commit, current)
+            for name, commit, current, refname in self._refs(f"--no-merged={default_sha}")
+        }
+        branches: list[Branch] = []
+        for refname, (name, commit, current) in unmerged.items():
+            is_remote = refname.startswith("refs/remotes/")
+            if name in twins or (is_remote and name.removeprefix("origin/") in local_names):
+                continue
+            code, out, _ = self._try("merge-base", default_sha, commit)
+            if code != 0 or not out:
+                continue  # unrelated histories (or a shallow clone that lacks the fork point)
+            branches.append(Branch(name, commit, out.splitlines()[0], current, is_remote))
+        branches.sort(key=lambda branch: (branch.is_remote, branch.name))
+        return branches
+
+    def _refs(self, *filters: str) -> list[tuple[str, str, bool, str]]:
+        """(short name, commit, is checked out, full refname) of the local branches and those of
+        origin, symbolic refs (origin/HEAD) left out."""
+        output = self._run(
+            "for-each-ref",
+            f"--format=%(refname:short){_FIELD}%(objectname){_FIELD}%(HEAD){_FIELD}%(symref)"
+            f"{_FIELD}%(refname){_FIELD}%(objecttype)",
+            *filters,
+            "refs/heads",
+            "refs/remotes/origin",
+        ).decode("utf-8", "surrogateescape")
+        refs: list[tuple[str, str, bool, str]] = []
+        for line in output.splitlines():
+            name, commit, head_mark, symref, refname, kind = line.split(_FIELD)
+            if symref or kind != "commit":
+                continue
+            refs.append((name, commit, head_mark == "*", refname))
+        return refs
+
+    def tree_ids(self, revisions: Iterable[str], path: str) -> dict[str, str | None]:
+        """The object id of ``path`` at each revision (None where it does not exist), with one
+        ``git cat-file --batch-check``: equal ids mean identical content below ``path``."""
+        relative = self.relative(path)
+        wanted = list(dict.fromkeys(revisions))
+        if not wanted:
+            return {}
+        specs = "".join(
+            (f"{rev}:{relative}" if relative else f"{rev}^{{tree}}") + "\n" for rev in wanted
+        )
+        lines = self._run("cat-file", "--batch-check", stdin=specs.encode()).decode().splitlines()
+        ids: dict[str, str | None] = {}
+        for rev, line in zip(wanted, lines, strict=True):
+            parts = line.split(" ")
+            ids[rev] = parts[0] if len(parts) == 3 else None  # "<spec> missing" otherwise
+        return ids
+
+    def policy_blobs(self, rev: str | None, policies_dir: str) -> dict[str, str]:
+        """Path → blob sha of every policy file at ``rev`` (None: the working tree): enough to
+        tell whether two revisions differ in their policies without reading any content."""
+        if rev is None:
+            return {pf.path: pf.blob_sha for pf in self.policy_files(None, policies_dir).values()}
+        return dict(self._policy_tree(self.resolve(rev), self.relative(policies_dir)))
 
     def author_email(self, rev: str) -> str:
         sha = self.resolve(rev)

@@ -365,14 +365,26 @@ _declare_announce()
     default=None,
     help="Who is reviewing (default: git config user.email).",
 )
-@click.option("--base", default=None, help="Base revision (default: as `govern check` picks it).")
-@click.option("--head", default=None, help="Head revision (default: as `govern check` picks it).")
+@click.option(
+    "--base",
+    default=None,
+    help="Review only the change from this base (default: every open change, each against its "
+    "merge-base with the default branch).",
+)
+@click.option(
+    "--head",
+    default=None,
+    help="Review only the change up to this head (default: every open change).",
+)
 @repo_option
 def review(identity: str | None, base: str | None, head: str | None, repo: Path) -> int:
     """Open the review app for legal reviewers and release managers (ctrl+q quits).
 
     \b
     Queue → change review (approve / downgrade / reject) → announcement editor → release manager.
+    The queue lists every open change: the checked-out branch (with its uncommitted edits) and
+    each other branch not merged into the default branch that changes a policy. Decisions are
+    recorded on the checked-out branch; other branches open read-only until you switch to them.
     Every action has a key in the footer and a command in the palette (ctrl+p).
     """
     return dispatch("review", identity=identity, base=base, head=head, repo=repo)

@@ -18,6 +18,7 @@ from tui_helpers import (
     LEGAL,
     RELEASE,
     SIZES,
+    add_editorial_branch,
     app_for,
     approve_all_material,
     count_announcement_ids,
@@ -51,6 +52,22 @@ def keys(*pressed: str) -> Steps:
 @pytest.mark.parametrize("size", SIZES)
 def test_queue(snap_compare, demo_repo: DemoRepository, size: str) -> None:
     assert snap_compare(app_for(demo_repo, LEGAL), terminal_size=SIZES[size], run_before=keys())
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_queue_of_two_branches(snap_compare, demo_repo: DemoRepository, size: str) -> None:
+    add_editorial_branch(demo_repo)
+    assert snap_compare(app_for(demo_repo, LEGAL), terminal_size=SIZES[size], run_before=keys())
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_change_review_of_a_branch_not_checked_out(
+    snap_compare, demo_repo: DemoRepository, size: str
+) -> None:
+    """Read-only: no decision keys, and the title says how to decide."""
+    add_editorial_branch(demo_repo)
+    app = app_for(demo_repo, LEGAL)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=keys("down", "enter"))
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -431,7 +431,11 @@ async def test_the_editor_waits_for_approved_findings(demo_repo: DemoRepository)
 async def test_queue_says_when_nothing_changed(demo_repo: DemoRepository) -> None:
     import subprocess
 
+    # on main, with the proposal merged: no open branch, no edits
     subprocess.run(["git", "-C", str(demo_repo.root), "checkout", "-q", "main"], check=True)
+    subprocess.run(
+        ["git", "-C", str(demo_repo.root), "merge", "-q", "--ff-only", "add-hotjar"], check=True
+    )
     app = app_for(demo_repo, LEGAL)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -28,6 +28,35 @@ def make_demo(tmp_path: Path) -> DemoRepository:
     return create_demo_repository(tmp_path / "mitpo-demo", when=FIXED_COMMIT_TIME)
 
 
+def add_editorial_branch(demo: DemoRepository, name: str = "new-date") -> None:
+    """A second open change beside the demo's: ``name`` from main bumps ``last_updated`` (an
+    editorial finding). The demo's branch stays checked out."""
+    import os
+    import subprocess
+
+    from governance.commands.demo import POLICY_PATH
+
+    stamp = FIXED_COMMIT_TIME.isoformat()  # fixed dates: the same commit id on every run
+    environment = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+
+    def git(*arguments: str) -> None:
+        subprocess.run(
+            ["git", "-C", str(demo.root), *arguments],
+            capture_output=True,
+            check=True,
+            env=environment,
+        )
+
+    git("switch", "-q", "-c", name, "main")
+    policy = demo.root / POLICY_PATH
+    text = policy.read_text(encoding="utf-8")
+    policy.write_text(
+        text.replace("last_updated: 2026-04-20", "last_updated: 2026-05-01"), encoding="utf-8"
+    )
+    git("commit", "-q", "-am", "New date")
+    git("switch", "-q", demo.head)
+
+
 def count_announcement_ids(monkeypatch: pytest.MonkeyPatch) -> None:
     """Announcement ids are random (secrets.token_hex); snapshots need them stable."""
     import announcements.workflow as workflow

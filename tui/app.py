@@ -110,10 +110,19 @@ class GovernApp(App[None]):
 
         self.push_screen(HistoryScreen(policy_id))
 
-    def open_announcement(self, policy_id: str, announcement_id: str | None = None) -> None:
+    def open_announcement(
+        self,
+        policy_id: str,
+        announcement_id: str | None = None,
+        *,
+        read_only_reason: str | None = None,
+    ) -> None:
+        """``read_only_reason``: the change is not checked out, so no draft is made from it."""
         from tui.screens.announcement import AnnouncementScreen
 
-        self.push_screen(AnnouncementScreen(policy_id, announcement_id))
+        self.push_screen(
+            AnnouncementScreen(policy_id, announcement_id, read_only_reason=read_only_reason)
+        )
 
     def open_release(self) -> None:
         from tui.screens.release import ReleaseScreen

@@ -10,6 +10,7 @@ decides anything the library does not.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,7 @@ from tui.viewmodels import (
 if TYPE_CHECKING:
     from announcements.record import AnnouncementData
     from governance.check import CheckResult, FindingCheck
+    from governance.queue import ChangeSummary
     from governance.store import Store
 
 Clock = Callable[[], datetime]
@@ -71,6 +73,7 @@ class Services:
                 raise  # an --as that is not an email address
             self.identity = None  # no identity at all: the app opens read-only
         self._change: Change | None = None
+        self._changes: list[Change] | None = None
         self._store: Store | None = None
         self._texts: dict[
             tuple[str | None, str | None, str], dict[str, tuple[str | None, str | None]]
@@ -126,8 +129,40 @@ class Services:
             self._change = self._load(self.base, self.head)
         return self._change
 
+    @property
+    def one_change(self) -> bool:
+        """``--base``/``--head`` name the one change to review (else: every open change)."""
+        return self.base is not None or self.head is not None
+
+    def changes(self) -> list[Change]:
+        """The queue. With ``--base``/``--head``: the one change they name. Otherwise every open
+        change (:func:`governance.queue.open_changes`): the checked-out one first — the change
+        decisions are recorded on — then each other branch not merged into the default branch."""
+        if self._changes is None:
+            if self.one_change:
+                self._changes = [self.change()]
+            else:
+                from governance.queue import open_changes
+
+                self._changes = [
+                    self._summary_change(summary)
+                    for summary in open_changes(self.config, self.repo)
+                ]
+                checked_out = [c for c in self._changes if c.checked_out and c.error is None]
+                if checked_out and self._change is None:
+                    self._change = checked_out[0]
+        return self._changes
+
+    def refreshed(self, change: Change) -> Change:
+        """The same change judged again (after a decision), keeping its place in the queue."""
+        fresh = self._load(change.explicit_base, change.explicit_head)
+        return replace(
+            fresh, name=change.name, checked_out=change.checked_out, switch_to=change.switch_to
+        )
+
     def reload(self) -> None:
         self._change = None
+        self._changes = None
 
     def compare(self, base: str | None, head: str | None) -> Change:
         """Any pair of revisions (``head`` None: the working tree), with its reviews."""
@@ -138,6 +173,27 @@ class Services:
 
         result = run_check(self.config, self.repo, base, head)
         return self._change_from(result, base, head)
+
+    def _summary_change(self, summary: ChangeSummary) -> Change:
+        if summary.result is None:
+            return Change(
+                base_ref=summary.base_ref,
+                base_commit=None,
+                head_ref=summary.name,
+                head_commit=None,
+                explicit_head=summary.check_head,
+                name=summary.name,
+                checked_out=summary.checked_out,
+                switch_to=summary.switch_name,
+                error=summary.error,
+            )
+        change = self._change_from(summary.result, None, summary.check_head)
+        return replace(
+            change,
+            name=summary.name,
+            checked_out=summary.checked_out,
+            switch_to=summary.switch_name,
+        )
 
     def _change_from(self, result: CheckResult, base: str | None, head: str | None) -> Change:
         scope = result.scope
@@ -198,6 +254,8 @@ class Services:
         fingerprints recorded."""
         from governance.review import decide
 
+        if change.read_only_reason is not None:
+            raise ReviewError(change.read_only_reason)
         records = decide(
             self.config,
             self.repo,

@@ -122,6 +122,10 @@ class Change:
     verdict: str | None = None
     explicit_base: str | None = None  # what was asked for (None: the defaults of `check`)
     explicit_head: str | None = None
+    name: str | None = None  # the branch it is on, as the queue lists it
+    checked_out: bool = True  # the change of this work tree, where decisions are recorded
+    switch_to: str | None = None  # what `git switch` takes to check it out, when it is not
+    error: str | None = None  # why it could not be judged (then it has no policies)
 
     def policy(self, policy_id: str) -> PolicyChange | None:
         return next((p for p in self.policies if p.policy_id == policy_id), None)
@@ -129,6 +133,21 @@ class Change:
     @property
     def label(self) -> str:
         return f"{self.base_ref}..{self.head_ref}"
+
+    @property
+    def uncommitted(self) -> bool:
+        """The head is the working tree: edits not committed yet (decisions included)."""
+        return self.head_commit is None and self.error is None
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why decisions cannot be recorded on this change here, or None when they can."""
+        if self.checked_out:
+            return None
+        return (
+            f"{self.name} is not checked out; decisions go to the checked-out branch. To decide: "
+            f"git switch {self.switch_to}, then ctrl+r in the queue."
+        )
 
 
 @dataclass(frozen=True)

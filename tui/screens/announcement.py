@@ -30,10 +30,19 @@ class AnnouncementScreen(GovernScreen):
     ACTION_PERMISSIONS = {"save": "draft", "regenerate": "draft", "submit": "draft"}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
-    def __init__(self, policy_id: str, announcement_id: str | None = None) -> None:
+    def __init__(
+        self,
+        policy_id: str,
+        announcement_id: str | None = None,
+        *,
+        read_only_reason: str | None = None,
+    ) -> None:
         super().__init__()
         self.policy_id = policy_id
         self.announcement_id = announcement_id
+        # set when opened from a change that is not checked out: drafts come from the checked-out
+        # change, so none is made from here (an existing announcement still opens)
+        self.read_only_reason = read_only_reason
         self.title = "Announcement"
         self.draft: DraftView | None = None
         self._saved: tuple[str, str] = ("", "")
@@ -60,7 +69,12 @@ class AnnouncementScreen(GovernScreen):
             )
         else:
             draft = self.services.announcement_for(self.policy_id)
-        if draft is None and self.announcement_id is None and self.services.can("draft"):
+        if (
+            draft is None
+            and self.announcement_id is None
+            and self.read_only_reason is None
+            and self.services.can("draft")
+        ):
             draft = self.attempt(
                 "draft the announcement", self.services.draft_announcement, self.policy_id
             )
@@ -92,8 +106,9 @@ class AnnouncementScreen(GovernScreen):
         if draft is None:
             self.query_one("#announcement-status", Static).update(
                 Text(
-                    f"Nothing to announce for {self.policy_id} yet: a legal reviewer approves its "
-                    "material findings first.",
+                    self.read_only_reason
+                    or f"Nothing to announce for {self.policy_id} yet: a legal reviewer approves "
+                    "its material findings first.",
                     style="bold",
                 )
             )

@@ -22,6 +22,7 @@ from tui.widgets.findings_list import STATE_STYLES, FindingsList, level_text
 from tui.widgets.header import AppHeader
 
 WIDE = 120
+DECISIONS = frozenset({"approve", "downgrade", "reject", "note"})
 
 
 class ChangeScreen(GovernScreen):
@@ -75,6 +76,12 @@ class ChangeScreen(GovernScreen):
 
     # -- data -------------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        allowed = super().check_action(action, parameters)
+        if allowed and action in DECISIONS and self.change.read_only_reason is not None:
+            return False  # a branch that is not checked out: read it, decide after `git switch`
+        return allowed
+
     @property
     def change(self) -> Change:
         return self._change if self._change is not None else self.services.change()
@@ -101,7 +108,7 @@ class ChangeScreen(GovernScreen):
     def _title_text(self, policy: PolicyChange) -> Text:
         counts = policy.counts
         change = self.change
-        return Text.assemble(
+        text = Text.assemble(
             (policy.policy_id, "bold"),
             ("  ", ""),
             (change.label, "dim"),
@@ -113,6 +120,9 @@ class ChangeScreen(GovernScreen):
             (f"{counts[Level.editorial]} editorial", LEVEL_COLOURS[Level.editorial]),
             (f" — {policy.state_words}", "bold"),
         )
+        if change.read_only_reason is not None:
+            text.append(f"\nRead-only: {change.read_only_reason}", style="italic yellow")
+        return text
 
     def show_current(self) -> None:
         item = self.current
@@ -178,7 +188,7 @@ class ChangeScreen(GovernScreen):
             return
         self.notes.pop(fingerprint, None)
         if self._change is not None:
-            self._change = self.services.compare(self._change.base_commit, self._change.head_commit)
+            self._change = self.services.refreshed(self._change)
         self.notify(
             f"{decision.words.capitalize()}: {item.finding.rule} ({fingerprint}).",
             title="Recorded in the ledger",
@@ -266,7 +276,7 @@ class ChangeScreen(GovernScreen):
         self.query_one(FindingsList).action_cursor_up()
 
     def action_announcement(self) -> None:
-        self.govern.open_announcement(self.policy_id)
+        self.govern.open_announcement(self.policy_id, read_only_reason=self.change.read_only_reason)
 
     def action_history(self) -> None:
         self.govern.open_history(self.policy_id)

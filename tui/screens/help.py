@@ -26,6 +26,8 @@ GLOSSARY = """\
 - **downgrade** — not material after all; a written justification is required.
 - **reject** — sent back to the author with a reason.
 - A **note** is saved with your next decision on the finding.
+- Decisions are recorded on the checked-out branch (● in the queue); another branch opens
+  read-only until you `git switch` to it.
 
 Diffs mark removed words `[-like this-]` and added words `{+like this+}`; lines start with `-`
 (before only), `+` (after only) or `~` (changed). Press `v` to switch between side by side and

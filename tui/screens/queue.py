@@ -1,6 +1,14 @@
-"""The queue: per policy, the changes waiting for a decision, their counts and their state."""
+"""The queue: the changes waiting for a decision, policy by policy — every open branch (the
+checked-out one first, marked ●) with its counts and review state, or the one change
+``--base``/``--head`` name.
+
+A change that is not checked out opens read-only: decisions are recorded in the work tree, so they
+belong on the branch under review (see :attr:`tui.viewmodels.Change.read_only_reason`).
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,10 +20,26 @@ from governance.errors import GovernError
 from governance.findings import Level
 from tui.screens.base import GovernScreen
 from tui.screens.modals import TextPrompt
-from tui.viewmodels import LEVEL_COLOURS, PolicyChange
+from tui.viewmodels import LEVEL_COLOURS, Change, PolicyChange
 from tui.widgets.header import AppHeader
 
-COLUMNS = ("Policy", "Mat", "Min", "Ed", "Review", "Announce")
+COLUMNS = ("Change", "Policy", "Mat", "Min", "Ed", "Review", "Announce")
+CHECKED_OUT = "●"
+WIDE = 120
+NAME_WIDTH = {False: 14, True: 40}  # the Change column at 80 columns, and when wide
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of the queue: a policy of a change (None: the change could not be judged)."""
+
+    change: Change
+    policy: PolicyChange | None
+
+    @property
+    def key(self) -> str:
+        change = self.change.name or self.change.label
+        return f"{change}\x1f{self.policy.policy_id if self.policy else ''}"
 
 
 def _count(number: int, one: str, many: str) -> str:
@@ -50,6 +74,7 @@ class QueueScreen(GovernScreen):
     def __init__(self) -> None:
         super().__init__()
         self.title = "Queue"
+        self._rows: dict[str, QueueRow] = {}
 
     def compose(self) -> ComposeResult:
         yield AppHeader(id="header")
@@ -71,78 +96,140 @@ class QueueScreen(GovernScreen):
 
     # -- data -------------------------------------------------------------------------------
 
-    def visible_policies(self) -> list[PolicyChange]:
-        change = self.services.change()
-        rows: list[PolicyChange] = []
-        for policy in change.policies:
-            if self.mine and not self.services.is_mine(policy):
+    def visible_rows(self) -> list[QueueRow]:
+        filtering = self.mine or self.material_only or bool(self.policy_filter)
+        rows: list[QueueRow] = []
+        for change in self.services.changes():
+            if change.error is not None:
+                if not filtering:
+                    rows.append(QueueRow(change, None))
                 continue
-            if self.material_only and not policy.material:
-                continue
-            if (
-                self.policy_filter
-                and self.policy_filter.casefold() not in policy.policy_id.casefold()
-            ):
-                continue
-            rows.append(policy)
+            for policy in change.policies:
+                if self.mine and not self.services.is_mine(policy):
+                    continue
+                if self.material_only and not policy.material:
+                    continue
+                if (
+                    self.policy_filter
+                    and self.policy_filter.casefold() not in policy.policy_id.casefold()
+                ):
+                    continue
+                rows.append(QueueRow(change, policy))
         return rows
+
+    def visible_policies(self) -> list[PolicyChange]:
+        return [row.policy for row in self.visible_rows() if row.policy is not None]
 
     def refresh_rows(self) -> None:
         try:
-            change = self.services.change()
+            changes = self.services.changes()
         except GovernError as error:
             # e.g. a policy that no longer parses: say so and keep the app open
             self.query_one("#queue-summary", Static).update(
-                Text("Could not read the change", "bold red")
+                Text("Could not read the changes", "bold red")
             )
             empty = self.query_one("#queue-empty", Static)
             empty.display = True
             empty.update(Text(str(error), style="red"))
             return
         table = self.query_one(DataTable)
-        keep = self.highlighted_policy
+        keep = self.highlighted_key
         table.clear()
-        rows = self.visible_policies()
-        for policy in rows:
-            counts = policy.counts
-            table.add_row(
-                policy.policy_id,
-                count_cell(Level.material, counts[Level.material]),
-                count_cell(Level.minor, counts[Level.minor]),
-                count_cell(Level.editorial, counts[Level.editorial]),
-                Text(policy.state_words, style="bold" if policy.pending else ""),
-                self.services.announcement_state(policy.policy_id),
-                key=policy.policy_id,
-            )
-        if keep is not None and keep in {p.policy_id for p in rows}:
+        rows = self.visible_rows()
+        self._rows = {row.key: row for row in rows}
+        for row in rows:
+            table.add_row(*self._cells(row), key=row.key)
+        if keep is not None and keep in self._rows:
             table.move_cursor(row=table.get_row_index(keep))
-        totals = {level: sum(p.counts[level] for p in change.policies) for level in Level}
-        pending = sum(p.pending for p in change.policies)
-        self.query_one("#queue-summary", Static).update(
-            Text.assemble(
-                ("Change ", "dim"),
-                (change.label, "bold"),
-                (f"  {_count(len(change.policies), 'policy', 'policies')}: ", ""),
-                (f"{totals[Level.material]} material", f"bold {LEVEL_COLOURS[Level.material]}"),
-                (", ", ""),
-                (f"{totals[Level.minor]} minor", LEVEL_COLOURS[Level.minor]),
-                (", ", ""),
-                (f"{totals[Level.editorial]} editorial", LEVEL_COLOURS[Level.editorial]),
-                (f" — {pending} to decide", "bold"),
-            )
-        )
+        self.query_one("#queue-summary", Static).update(self._summary_text(changes))
         self.query_one("#queue-filters", Static).update(self._filters_text())
         empty = self.query_one("#queue-empty", Static)
-        if rows:
+        broken = [row.change for row in rows if row.policy is None]
+        if broken:  # say why under the table, not only when the row is opened
+            empty.display = True
+            empty.update(
+                Text(
+                    "\n".join(
+                        f"Could not judge {change.name}: {change.error}" for change in broken
+                    ),
+                    style="red",
+                )
+            )
+        elif rows:
             empty.update("")
             empty.display = False
         else:
             empty.display = True
-            empty.update(
-                "No policy changed between these revisions."
-                if not change.policies
-                else "No policy matches the filters."
+            if any(change.policies or change.error for change in changes):
+                empty.update("No policy matches the filters.")
+            elif self.services.one_change:
+                empty.update("No policy changed between these revisions.")
+            else:
+                empty.update(
+                    "No policy changed: no open branch changes a policy, and the working tree "
+                    "has no policy edits."
+                )
+
+    def _cells(self, row: QueueRow) -> tuple[Text | str, ...]:
+        change_cell = self._change_cell(row.change)
+        policy = row.policy
+        if policy is None:
+            return (change_cell, Text("cannot be judged", "red"), "", "", "", "error", "")
+        counts = policy.counts
+        return (
+            change_cell,
+            policy.policy_id,
+            count_cell(Level.material, counts[Level.material]),
+            count_cell(Level.minor, counts[Level.minor]),
+            count_cell(Level.editorial, counts[Level.editorial]),
+            # "not needed" rather than "nothing material": the table must fit in 80 columns
+            Text(
+                policy.state_words if policy.material else "not needed",
+                style="bold" if policy.pending else "",
+            ),
+            self.services.announcement_state(policy.policy_id),
+        )
+
+    def _change_cell(self, change: Change) -> Text:
+        if change.name is None:
+            return Text(change.label, style="dim")
+        width = NAME_WIDTH[self.app.size.width >= WIDE]
+        name = change.name if len(change.name) <= width else change.name[: width - 1] + "…"
+        if change.checked_out:
+            return Text(f"{CHECKED_OUT} {name}", style="bold")
+        return Text(f"  {name}")
+
+    def _summary_text(self, changes: list[Change]) -> Text:
+        policies = [policy for change in changes for policy in change.policies]
+        totals = {level: sum(p.counts[level] for p in policies) for level in Level}
+        pending = sum(p.pending for p in policies)
+        counts = (
+            (f"{_count(len(policies), 'policy', 'policies')}: ", ""),
+            (f"{totals[Level.material]} material", f"bold {LEVEL_COLOURS[Level.material]}"),
+            (", ", ""),
+            (f"{totals[Level.minor]} minor", LEVEL_COLOURS[Level.minor]),
+            (", ", ""),
+            (f"{totals[Level.editorial]} editorial", LEVEL_COLOURS[Level.editorial]),
+            (f" — {pending} to decide", "bold"),
+        )
+        if self.services.one_change:
+            label = changes[0].label if changes else ""
+            return Text.assemble(("Change ", "dim"), (label, "bold"), ("  ", ""), *counts)
+        text = Text.assemble(
+            (_count(len(changes), "open change", "open changes"), "bold"), (" · ", "dim"), *counts
+        )
+        if changes:
+            text.append(f"\nAgainst {changes[0].base_ref} · ", style="dim")
+        here = next((change for change in changes if change.checked_out), None)
+        if here is not None:
+            edits = " (uncommitted edits)" if here.uncommitted else ""
+            text.append(f"{CHECKED_OUT} {here.name}{edits} checked out: decide there", style="dim")
+            text.append(", others read-only." if len(changes) > 1 else ".", style="dim")
+        elif changes:
+            text.append(
+                "none checked out, all read-only (git switch BRANCH to decide).", style="dim"
             )
+        return text
 
     def _filters_text(self) -> Text:
         def flag(label: str, key: str, on: bool) -> tuple[str, str]:
@@ -156,12 +243,22 @@ class QueueScreen(GovernScreen):
         )
 
     @property
-    def highlighted_policy(self) -> str | None:
+    def highlighted_key(self) -> str | None:
         table = self.query_one(DataTable)
         if table.row_count == 0:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
         return str(key.value) if key.value is not None else None
+
+    @property
+    def highlighted(self) -> QueueRow | None:
+        key = self.highlighted_key
+        return self._rows.get(key) if key is not None else None
+
+    @property
+    def highlighted_policy(self) -> str | None:
+        row = self.highlighted
+        return row.policy.policy_id if row is not None and row.policy is not None else None
 
     def watch_mine(self) -> None:
         if self.is_mounted:
@@ -182,9 +279,18 @@ class QueueScreen(GovernScreen):
         self.action_open()
 
     def action_open(self) -> None:
-        policy = self.highlighted_policy
-        if policy is not None:
-            self.govern.open_change(policy)
+        row = self.highlighted
+        if row is None:
+            return
+        if row.policy is None:
+            self.notify(
+                str(row.change.error),
+                title=f"Could not judge {row.change.name}",
+                severity="error",
+                timeout=8,
+            )
+            return
+        self.govern.open_change(row.policy.policy_id, row.change)
 
     def action_toggle_mine(self) -> None:
         self.mine = not self.mine
@@ -213,9 +319,11 @@ class QueueScreen(GovernScreen):
             self.govern.open_history(policy)
 
     def action_announcement(self) -> None:
-        policy = self.highlighted_policy
-        if policy is not None:
-            self.govern.open_announcement(policy)
+        row = self.highlighted
+        if row is not None and row.policy is not None:
+            self.govern.open_announcement(
+                row.policy.policy_id, read_only_reason=row.change.read_only_reason
+            )
 
     def action_release(self) -> None:
         self.govern.open_release()
