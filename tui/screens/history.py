@@ -11,6 +11,7 @@ from governance.findings import Level
 from tui.screens.base import GovernScreen
 from tui.viewmodels import LEVEL_COLOURS, VersionRow
 from tui.widgets.header import AppHeader
+from tui.widgets.tables import cursor_row_key
 
 
 def level_cell(version: VersionRow) -> Text:
@@ -96,11 +97,7 @@ class HistoryScreen(GovernScreen):
 
     @property
     def highlighted_commit(self) -> str | None:
-        table = self.query_one(DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return str(key.value) if key.value is not None else None
+        return cursor_row_key(self.query_one(DataTable))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -22,6 +22,7 @@ from tui.screens.base import GovernScreen
 from tui.screens.modals import TextPrompt
 from tui.viewmodels import LEVEL_COLOURS, Change, PolicyChange
 from tui.widgets.header import AppHeader
+from tui.widgets.tables import cursor_row_key
 
 COLUMNS = ("Change", "Policy", "Mat", "Min", "Ed", "Review", "Announce")
 CHECKED_OUT = "●"
@@ -244,11 +245,7 @@ class QueueScreen(GovernScreen):
 
     @property
     def highlighted_key(self) -> str | None:
-        table = self.query_one(DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return str(key.value) if key.value is not None else None
+        return cursor_row_key(self.query_one(DataTable))
 
     @property
     def highlighted(self) -> QueueRow | None:

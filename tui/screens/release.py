@@ -13,6 +13,7 @@ from tui.screens.base import GovernScreen
 from tui.screens.modals import Confirm, TextPrompt
 from tui.viewmodels import DraftView
 from tui.widgets.header import AppHeader
+from tui.widgets.tables import cursor_row_key
 
 STATUS_STYLES = {
     "draft": "dim",
@@ -113,11 +114,7 @@ class ReleaseScreen(GovernScreen):
 
     @property
     def highlighted_id(self) -> str | None:
-        table = self.query_one(DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return str(key.value) if key.value is not None else None
+        return cursor_row_key(self.query_one(DataTable))
 
     @property
     def current(self) -> DraftView | None:
