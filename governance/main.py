@@ -21,6 +21,7 @@ from governance.commands._options import (
     change_options,
     identity_option,
     key_option,
+    output_option,
     repo_option,
 )
 from governance.errors import EXIT_INTERNAL, GovernError
@@ -103,13 +104,7 @@ def validate(paths: tuple[Path, ...], repo: Path, fmt: str) -> int:
     default="markdown",
     show_default=True,
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to this file (atomically) instead of standard output.",
-)
+@output_option
 @click.option(
     "--front-matter/--no-front-matter",
     default=True,
@@ -134,13 +129,7 @@ def render(
 
 
 @cli.command()
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to this file instead of standard output.",
-)
+@output_option
 def schema(output: Path | None) -> int:
     """Print the JSON Schema of the structured (YAML) policy format.
 
@@ -165,13 +154,7 @@ def schema(output: Path | None) -> int:
     help="github: workflow-command annotations; junit: one test case per finding; "
     "sarif: SARIF 2.1.0 for code scanning.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the report to this file (atomically) instead of standard output.",
-)
+@output_option
 @repo_option
 def check(base: str | None, head: str | None, fmt: str, output: Path | None, repo: Path) -> int:
     """The CI gate: fail while a material change has no valid review.

@@ -67,8 +67,12 @@ def test_demo_refuses_a_directory_that_is_not_empty(tmp_path: Path) -> None:
     assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
-def test_the_bundled_policy_is_the_projects_policy() -> None:
-    assert bundled_policy() == (PROJECT / "policies/mitpo/cookies-and-tracking.yaml").read_text()
+def test_the_bundled_policy_is_a_link_to_the_projects_policy_not_a_copy() -> None:
+    bundled = PROJECT / "governance/data/demo/cookies-and-tracking.yaml"
+    project = PROJECT / "policies/mitpo/cookies-and-tracking.yaml"
+    assert bundled.is_symlink(), "a copy would drift from policies/mitpo"
+    assert bundled.resolve() == project.resolve()
+    assert bundled_policy() == project.read_text(encoding="utf-8")
 
 
 def test_the_proposal_adds_hotjar_and_only_that(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Options that several commands share, declared once."""
+"""Options and output that several commands share, declared once."""
 
 from __future__ import annotations
 
@@ -41,6 +41,26 @@ key_option: Decorator = click.option(
     help="SSH private key to sign the record with (default: $GOVERN_SIGNING_KEY, else git "
     "config user.signingkey; required when the repository sets require_signatures).",
 )
+
+
+output_option: Decorator = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file (atomically) instead of standard output.",
+)
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Print ``text``, or write it atomically to ``output``; it always ends in one newline."""
+    text = text.rstrip("\n") + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from governance.atomic import write_atomic
+
+        write_atomic(output, text)
 
 
 def change_options(function: Callable[..., Any]) -> Callable[..., Any]:

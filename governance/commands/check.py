@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from governance.atomic import write_atomic
 from governance.check import CheckResult, run_check
+from governance.commands._options import emit
 from governance.config import load_config
 
 
@@ -44,10 +44,8 @@ def run(repo: Path, base: str | None, head: str | None, fmt: str, output: Path |
     git_repository = GitRepository.open(repo)
     result = run_check(config, git_repository, base, head)
     text = render(result, fmt)
-    if output is None:
-        click.echo(text.rstrip("\n"))
-    else:
-        write_atomic(output, text.rstrip("\n") + "\n")
+    emit(text, output)
+    if output is not None:
         click.echo(
             f"govern check: {result.verdict} ({len(result.blocking)} blocking of "
             f"{len(result.findings)} findings); {fmt} report written to {output}",

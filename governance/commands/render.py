@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
-
-from governance.atomic import write_atomic
+from governance.commands._options import emit
 from governance.config import Config, load_config
 from governance.errors import PolicyError
 from governance.formats import POLICY_SUFFIXES, discover, parse_policy, policy_id, read_policy_file
@@ -28,10 +26,7 @@ def run(
     text = (
         render_html(model) if fmt == "html" else render_markdown(model, front_matter=front_matter)
     )
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        write_atomic(output, text)
+    emit(text, output)
     return 0
 
 

@@ -6,9 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-import click
-
-from governance.atomic import write_atomic
+from governance.commands._options import emit
 from governance.model import Policy
 
 SCHEMA_ID = "https://govern.dev/schema/policy-1.json"
@@ -27,8 +25,5 @@ def policy_schema() -> dict[str, Any]:
 
 def run(output: Path | None) -> int:
     text = json.dumps(policy_schema(), indent=2) + "\n"
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        write_atomic(output, text)
+    emit(text, output)
     return 0
