@@ -9,6 +9,11 @@ Three layers, later ones winning on the same name:
 3. the file named by ``[tool.govern] catalog`` (CSV in that format, or YAML/JSON like the bundled
    one): the repository's own word, which overrides both.
 
+Beside names, the catalogue maps hosts to companies (``DomainEntry``): a cookie on
+``.doubleclick.net`` or a request to ``px.ads.linkedin.com`` names its company by the longest known
+suffix of the host (bundled ``governance/data/known_domains.yaml``, plus the domains an Open Cookie
+Database import names in its Domain column).
+
 A match is a suggestion that names its source; it never overrides what a policy declares.
 Lookups are by exact name first (a dict), then by the longest matching prefix pattern
 (``_ga_*``), then by the other patterns (``mp_*_mixpanel``), all precompiled.
@@ -20,6 +25,7 @@ import csv
 import io
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -33,6 +39,7 @@ if TYPE_CHECKING:
     from governance.config import Config
 
 BUNDLED = Path(__file__).parent / "data" / "known_cookies.yaml"
+BUNDLED_DOMAINS = Path(__file__).parent / "data" / "known_domains.yaml"
 BUNDLED_SOURCE = "the govern catalogue"
 IMPORT_DIR = "catalog"
 IMPORT_SCHEMA = "govern.catalog/1"
@@ -110,6 +117,23 @@ class CatalogEntry:
         return f"{shown} is set by {who}{controller}"
 
 
+@dataclass(frozen=True)
+class DomainEntry:
+    """A registrable domain (``doubleclick.net``) → the company whose servers answer on it."""
+
+    domain: str
+    platform: str
+    controller: str
+    category: str | None = None
+    source: str = BUNDLED_SOURCE
+
+    def describe(self, host: str | None = None) -> str:
+        """``px.criteo.com belongs to Criteo (controller Criteo SA)``."""
+        shown = host or self.domain
+        controller = f" (controller {self.controller})" if self.controller else ""
+        return f"{shown} belongs to {self.platform}{controller}"
+
+
 @dataclass
 class Catalog:
     exact: dict[str, CatalogEntry] = field(default_factory=dict)
@@ -118,6 +142,7 @@ class Catalog:
     patterns: list[tuple[re.Pattern[str], CatalogEntry]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     imported: set[str] = field(default_factory=set)  # sources that are broad imports
+    domains: dict[str, DomainEntry] = field(default_factory=dict)
 
     # --- building -------------------------------------------------------------------------
 
@@ -146,16 +171,23 @@ class Catalog:
         if source and source not in self.sources:
             self.sources.append(source)
 
+    def add_domains(self, entries: Iterable[DomainEntry]) -> None:
+        """Add domain entries; an entry replaces an earlier one for the same domain."""
+        for entry in entries:
+            self.domains[entry.domain] = entry
+
     @classmethod
     def load(cls, config: Config | None = None) -> Catalog:
         """The bundled catalogue, plus the imported ones and the configured one of a repository."""
         catalog = cls()
         if config is not None:
             for path in imported_files(config.root):
-                entries = read_imported(path)
+                entries, domains = read_imported(path)
                 catalog.add(entries, str(path))
+                catalog.add_domains(domains)
                 catalog.imported.update(entry.source for entry in entries)
         catalog.add(bundled_entries(), BUNDLED_SOURCE)
+        catalog.add_domains(bundled_domains())
         if config is not None and config.catalog:
             path = (config.root / config.catalog).resolve()
             if not path.is_file():
@@ -186,6 +218,17 @@ class Catalog:
                 return candidate
         return self.folded.get(name.casefold()) if len(name) >= 3 else None
 
+    def company_for_host(self, host: str) -> DomainEntry | None:
+        """The company behind a host or cookie domain (``.stats.g.doubleclick.net``, a URL, an
+        e-mail-like ``x@host``): the entry of its longest known suffix, or None."""
+        name = host_of(host)
+        while "." in name:
+            entry = self.domains.get(name)
+            if entry is not None:
+                return entry
+            name = name.partition(".")[2]
+        return None
+
     def __len__(self) -> int:
         return len(self.exact) + len(self.prefixes) + len(self.patterns)
 
@@ -206,6 +249,29 @@ class Catalog:
         yield from self.exact.values()
         yield from self.prefixes.values()
         yield from (entry for _, entry in self.patterns)
+
+
+_HOST = re.compile(
+    r"(?<![\w.-])\.?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62})(?![\w-])",
+    re.I,
+)
+
+
+def host_of(text: str) -> str:
+    """The host a URL, a cookie domain (``.criteo.com``) or a bare host names, lower-cased;
+    "" when the text names none."""
+    text = text.strip().casefold()
+    if "://" in text:
+        text = text.split("://", 1)[1]
+    text = text.split("/", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1]
+    text = text.split(":", 1)[0].strip(".")
+    match = _HOST.fullmatch(text)
+    return match.group(1) if match else ""
+
+
+def hosts_in(text: str) -> list[str]:
+    """Every host name written in a text (``doubleclick.net (3rd party) or .bing.com``)."""
+    return [match.group(1).casefold() for match in _HOST.finditer(text)]
 
 
 def _glob(pattern: str) -> re.Pattern[str]:
@@ -232,6 +298,24 @@ def bundled_entries() -> tuple[CatalogEntry, ...]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     data = yaml.load(BUNDLED.read_text(encoding="utf-8"), Loader=loader)
     return tuple(_entries_from_data(data, BUNDLED_SOURCE, str(BUNDLED)))
+
+
+@lru_cache(maxsize=1)
+def bundled_domains() -> tuple[DomainEntry, ...]:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(BUNDLED_DOMAINS.read_text(encoding="utf-8"), Loader=loader)
+    return tuple(
+        DomainEntry(
+            domain=domain,
+            platform=str(raw["platform"]),
+            controller=str(raw["controller"]),
+            category=raw.get("category"),
+        )
+        for raw in data["entries"]
+        for domain in raw["domains"]
+    )
 
 
 def _entries_from_data(data: Any, source: str, file: str) -> list[CatalogEntry]:
@@ -294,7 +378,7 @@ def imported_files(root: Path) -> list[Path]:
     return sorted(directory.glob("*.json")) if directory.is_dir() else []
 
 
-def read_imported(path: Path) -> list[CatalogEntry]:
+def read_imported(path: Path) -> tuple[list[CatalogEntry], list[DomainEntry]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -309,7 +393,16 @@ def read_imported(path: Path) -> list[CatalogEntry]:
             file=path,
             hint="import it again with `govern catalog import FILE`",
         )
-    return [CatalogEntry(**entry) for entry in data.get("entries", [])]
+    try:
+        entries = [CatalogEntry(**entry) for entry in data.get("entries", [])]
+        domains = [DomainEntry(**entry) for entry in data.get("domains", [])]
+    except TypeError as error:
+        raise InputError(
+            f"not a govern catalogue: {error}",
+            file=path,
+            hint="import it again with `govern catalog import FILE`",
+        ) from None
+    return entries, domains
 
 
 def read_catalog_file(path: Path) -> list[CatalogEntry]:
@@ -323,7 +416,7 @@ def read_catalog_file(path: Path) -> list[CatalogEntry]:
         except json.JSONDecodeError as error:
             raise InputError(f"malformed JSON: {error.msg}", file=path, line=error.lineno) from None
         if isinstance(data, dict) and data.get("schema") == IMPORT_SCHEMA:
-            return read_imported(path)
+            return read_imported(path)[0]
         return _entries_from_data(data, str(path), str(path))
     import yaml
 
@@ -362,6 +455,7 @@ class ImportResult:
     entries: list[CatalogEntry]
     rows: int
     problems: list[tuple[int, str]]  # (line, what is wrong)
+    domains: list[DomainEntry] = field(default_factory=list)
 
 
 def parse_open_cookie_database(text: str, file: str) -> ImportResult:
@@ -389,6 +483,7 @@ def parse_open_cookie_database(text: str, file: str) -> ImportResult:
 
     source = f"the Open Cookie Database ({Path(file).name})"
     entries: list[CatalogEntry] = []
+    domain_votes: dict[str, Counter[tuple[str, str, str | None]]] = {}
     problems: list[tuple[int, str]] = []
     rows = 0
     while True:
@@ -426,6 +521,10 @@ def parse_open_cookie_database(text: str, file: str) -> ImportResult:
             continue
         owner = controller or platform
         first_party = platform.casefold() in SELF_HOSTED or owner.casefold() in SELF_HOSTED
+        if not first_party:
+            for host in hosts_in(column(row, "Domain")):
+                votes = domain_votes.setdefault(registrable_domain(host), Counter())
+                votes[(platform or controller, owner, category)] += 1
         entries.append(
             CatalogEntry(
                 name=name + "*" if wildcard == "1" and not name.endswith("*") else name,
@@ -439,7 +538,35 @@ def parse_open_cookie_database(text: str, file: str) -> ImportResult:
                 first_party=first_party,
             )
         )
-    return ImportResult(entries=entries, rows=rows, problems=problems)
+    domains = [
+        DomainEntry(domain, platform, controller, category, source)
+        for domain, votes in sorted(domain_votes.items())
+        for (platform, controller, category), _ in votes.most_common(1)
+    ]
+    return ImportResult(entries=entries, rows=rows, problems=problems, domains=domains)
+
+
+# Suffixes under which unrelated customers get their own names (a CDN's or a host's): the company
+# behind ``abc.cloudfront.net`` is not known from the name, so such hosts are kept whole.
+_SHARED_SUFFIXES = frozenset(
+    (
+        "co.uk", "org.uk", "ac.uk", "gov.uk", "com.au", "net.au", "co.jp", "co.nz", "com.br",
+        "co.in", "co.kr", "com.cn", "com.mx", "co.za", "com.tr", "com.sg",
+        "cloudfront.net", "amazonaws.com", "azureedge.net", "azurewebsites.net",
+        "herokuapp.com", "appspot.com", "github.io", "netlify.app", "vercel.app",
+        "pages.dev", "web.app", "firebaseapp.com", "blogspot.com", "myshopify.com",
+    )
+)  # fmt: skip
+
+
+def registrable_domain(host: str) -> str:
+    """``stats.g.doubleclick.net`` → ``doubleclick.net``; ``shop.example.co.uk`` →
+    ``example.co.uk``; hosts under a shared suffix keep one more label."""
+    labels = host_of(host).split(".")
+    for size in (3, 2):
+        if len(labels) > size and ".".join(labels[-size:]) in _SHARED_SUFFIXES:
+            return ".".join(labels[-size - 1 :])
+    return ".".join(labels[-2:])
 
 
 def import_catalog(file: Path, root: Path, name: str | None = None) -> tuple[Path, ImportResult]:
@@ -464,6 +591,7 @@ def import_catalog(file: Path, root: Path, name: str | None = None) -> tuple[Pat
         "source": str(file),
         "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "entries": [asdict(entry) for entry in result.entries],
+        "domains": [asdict(entry) for entry in result.domains],
     }
     write_atomic(target, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
     ensure_excluded(root)

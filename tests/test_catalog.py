@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from governance.catalog import Catalog, CatalogEntry, bundled_entries, parse_open_cookie_database
+from governance.catalog import (
+    Catalog,
+    CatalogEntry,
+    bundled_entries,
+    hosts_in,
+    parse_open_cookie_database,
+    registrable_domain,
+)
 from governance.compare import classify
 from governance.config import Config, load_config
 from governance.errors import InputError
@@ -298,3 +305,59 @@ def test_strictly_necessary_vendor_cookie_is_minor(mitpo_policy_text: str) -> No
     found = _classify(mitpo_policy_text, _with_item(mitpo_policy_text, item))
     catalogue = [f for f in found if "catalogue" in f.message]
     assert [(f.rule, f.level) for f in catalogue] == [("third-party-added", Level.minor)]
+
+
+# --- the domain → company map ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("host", "platform"),
+    [
+        (".doubleclick.net", "Google Ads (DoubleClick)"),
+        ("stats.g.doubleclick.net", "Google Ads (DoubleClick)"),
+        ("https://px.ads.linkedin.com/collect?v=2", "LinkedIn"),
+        ("analytics.google.com", "Google Analytics"),  # the longest known suffix wins
+        ("www.google.com", "Google"),
+        (".criteo.com", "Criteo"),
+        ("pixel.quantserve.com:443", "Quantcast"),
+        ("x.com", "X (Twitter)"),
+    ],
+)
+def test_a_host_names_its_company(host: str, platform: str) -> None:
+    entry = Catalog.load().company_for_host(host)
+    assert entry is not None and entry.platform == platform
+
+
+@pytest.mark.parametrize(
+    "host", ["example.com", "localhost", "", "not a host", "doubleclick.net.evil"]
+)
+def test_an_unknown_host_names_nobody(host: str) -> None:
+    assert Catalog.load().company_for_host(host) is None
+
+
+def test_registrable_domains_and_hosts_in_text() -> None:
+    assert registrable_domain("stats.g.doubleclick.net") == "doubleclick.net"
+    assert registrable_domain("shop.example.co.uk") == "example.co.uk"
+    assert registrable_domain("d111.cloudfront.net") == "d111.cloudfront.net"  # a CDN's customer
+    assert hosts_in(".bing.com (3rd party) or .microsoft.com (3rd party)") == [
+        "bing.com",
+        "microsoft.com",
+    ]
+
+
+def test_an_import_adds_the_domains_its_rows_name(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [
+        "11,Zylo Insights,Marketing,_zy_px,.px.zylo-insights.test (3rd party),x,1 year,"
+        "Zylo Insights Ltd,,0",
+        "12,WordPress,Functional,wp-settings,example.test,x,1 year,WordPress,,0",  # self-hosted
+    ]
+    csv_file = write_csv(tmp_path / "domains.csv", rows)
+    assert govern("catalog", "import", str(csv_file), "--repo", str(repo)) == 0
+    assert "and 1 domains" in capsys.readouterr().out
+    assert govern("catalog", "lookup", "cdn.zylo-insights.test", "--repo", str(repo)) == 0
+    out = capsys.readouterr().out
+    assert "cdn.zylo-insights.test belongs to Zylo Insights (controller Zylo Insights Ltd)" in out
+    assert govern("catalog", "lookup", "www.example.test", "--repo", str(repo)) == 0
+    assert "not in the catalogue" in capsys.readouterr().out

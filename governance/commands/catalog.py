@@ -37,7 +37,8 @@ def _import(file: Path, repo: Path, name: str | None) -> int:
     if hidden > 0:
         click.echo(f"govern: warning: … and {hidden} more rows skipped", err=True)
     click.echo(
-        f"imported {len(result.entries)} of {result.rows} rows from {file} into {target}"
+        f"imported {len(result.entries)} of {result.rows} rows and {len(result.domains)} domains "
+        f"from {file} into {target}"
         + (f" ({len(result.problems)} skipped)" if result.problems else "")
     )
     return 0
@@ -47,8 +48,15 @@ def _lookup(name: str, fmt: str, repo: Path) -> int:
     config = load_config(repo)
     catalog = Catalog.load(config)
     entry = catalog.lookup(name)
+    domain = catalog.company_for_host(name) if entry is None and "." in name else None
     if fmt == "json":
-        click.echo(json.dumps({"name": name, "match": asdict(entry) if entry else None}, indent=2))
+        match = asdict(entry) if entry else asdict(domain) if domain else None
+        click.echo(json.dumps({"name": name, "match": match}, indent=2))
+        return 0
+    if domain is not None:
+        click.echo(domain.describe(name))
+        click.echo(f"  category: {domain.category or 'unknown'}")
+        click.echo(f"  source: {domain.source}")
         return 0
     if entry is None:
         click.echo(f"{name}: not in the catalogue ({len(catalog)} names and patterns searched)")
