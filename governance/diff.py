@@ -56,7 +56,8 @@ the closest wording first: a reworded promise is a text change, a reversed one s
 sections by id, else by title, except headings repeated on a page: their ids are positional
 (``faq``, ``faq-2``), so sections sharing a repeated title are paired by content, then position.
 An entry whose section was only renumbered (its old section is paired with its new one) has not
-moved. Lists that are sets in meaning (data uses, data shared, countries) are compared as sets.
+moved. Lists that are sets in meaning (data uses, data shared, countries, technical names) are
+compared as sets.
 
 Path and value conventions for hits (so that two detectors seeing the same change produce the same
 fingerprint and the registry keeps one): a whole entry is ``<collection>/<id>`` with before/after
@@ -84,7 +85,7 @@ if TYPE_CHECKING:
 Entry = TypeVar("Entry", Item, Recipient, Commitment, Control, Section)
 
 METADATA_FIELDS = ("title", "owner", "last_updated", "summary", "consent_revision")
-SET_FIELDS = frozenset({"data_uses", "data_shared", "countries"})
+SET_FIELDS = frozenset({"data_uses", "data_shared", "countries", "names"})
 
 
 def plain(value: Any) -> Any:

@@ -121,6 +121,14 @@ class Item(Strict):
 
     id: Slug
     name: str = Field(description="Cookie name, key pattern or what the page calls it")
+    names: list[str] = Field(
+        default_factory=list,
+        description='Technical names or patterns the browser sees ("sid", "_hjSession_*"), when '
+        "`name` says what the item does rather than what it is called",
+    )
+    domain: str | None = Field(
+        None, description='Host the cookie is set on, when the policy says (".doubleclick.net")'
+    )
     section: str | None = Field(None, description="Id of the section that lists this item")
     storage: Storage = Storage.cookie
     party: Party = Party.first
