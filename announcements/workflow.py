@@ -346,7 +346,7 @@ def _refuse_change_author(
     policy_file = files.get(data.policy_id)
     if policy_file is None or data.base_commit is None:
         return
-    scope = resolve_scope(config, repo, data.base_commit, None)
+    scope = resolve_scope(repo, data.base_commit, None)
     authors = scope.authors_of(repo, policy_file.path)
     if any(same_identity(identity, author) for author in authors):
         raise ReviewError(
@@ -509,7 +509,7 @@ def draft_from_change(
         ReviewStatus.needs_announcement,
         ReviewStatus.announcement_rejected,
     }
-    result = run_check(config, repo, base, head)
+    result = run_check(repo, base, head)
     scope = result.scope
     outcomes: list[DraftOutcome] = []
     unreviewed: list[str] = []

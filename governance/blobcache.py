@@ -2,13 +2,15 @@
 
 A blob's bytes never change, so its parse never does either — for one release of govern, whose
 model may change between releases (each entry is tagged with the version that wrote it). The cache
-lives in ``<repo>/.govern/blobs/<blob_sha>.json``; it is plain files (no database import: the CI
+lives in ``$GIT_DIR/govern/blobs/<blob_sha>.json`` (see :mod:`governance.workdir`: nothing a change
+commits can fill it); it is plain files (no database import: the CI
 path stays light). A corrupt entry is ignored and rewritten; an unwritable cache falls back to a
 plain parse.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from governance.atomic import write_atomic
 from governance.formats import format_of, parse_policy
 from governance.gitrepo import PolicyFile
 from governance.model import Policy
-from governance.workdir import ensure_excluded, govern_dir
+from governance.workdir import govern_dir
 
 CACHE_SCHEMA = "govern.blob/1"
 
@@ -70,9 +72,5 @@ def _write(root: Path, path: Path, blob_sha: str, fmt: str, policy: Policy) -> N
         "format": fmt,
         "model": policy.model_dump_json(),
     }
-    try:
-        if not path.parent.is_dir():
-            ensure_excluded(root)
+    with contextlib.suppress(OSError):  # read-only: the parse stands, only the caching is lost
         write_atomic(path, json.dumps(entry))
-    except OSError:
-        pass  # a read-only checkout: the parse stands, only the caching is lost

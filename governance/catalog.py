@@ -3,7 +3,7 @@
 Three layers, later ones winning on the same name:
 
 1. catalogues imported with ``govern catalog import FILE`` (Open Cookie Database CSV format),
-   stored as JSON under ``<repo>/.govern/catalog/``: a broad reference that fills the gaps;
+   stored as JSON under ``$GIT_DIR/govern/catalog/``: a broad reference that fills the gaps;
 2. the bundled catalogue ``governance/data/known_cookies.yaml``, written by the project from
    vendors' public documentation (curated, with legal names of controllers);
 3. the file named by ``[tool.govern] catalog`` (CSV in that format, or YAML/JSON like the bundled
@@ -189,14 +189,15 @@ class Catalog:
         catalog.add(bundled_entries(), BUNDLED_SOURCE)
         catalog.add_domains(bundled_domains())
         if config is not None and config.catalog:
-            path = (config.root / config.catalog).resolve()
-            if not path.is_file():
+            data = config.read_file(config.catalog)
+            where = config.catalog + (f"@{config.revision[:12]}" if config.revision else "")
+            if data is None:
                 raise ConfigError(
-                    f"the catalogue file {path} does not exist",
+                    f"the catalogue file {where} does not exist",
                     file=config.source,
                     field="tool.govern.catalog",
                 )
-            catalog.add(read_catalog_file(path), str(path))
+            catalog.add(parse_catalog(data, where), where)
         return catalog
 
     # --- lookups --------------------------------------------------------------------------
@@ -405,31 +406,35 @@ def read_imported(path: Path) -> tuple[list[CatalogEntry], list[DomainEntry]]:
     return entries, domains
 
 
-def read_catalog_file(path: Path) -> list[CatalogEntry]:
+def parse_catalog(data: bytes, file: str) -> list[CatalogEntry]:
     """A catalogue file named in the configuration: Open Cookie Database CSV, YAML or JSON."""
-    suffix = path.suffix.lower()
+    text = _decode(data, file)
+    suffix = Path(file.split("@", 1)[0]).suffix.lower()
     if suffix == ".csv":
-        return parse_open_cookie_database(_read_text(path), str(path)).entries
+        return parse_open_cookie_database(text, file).entries
     if suffix == ".json":
         try:
-            data = json.loads(_read_text(path))
+            content = json.loads(text)
         except json.JSONDecodeError as error:
-            raise InputError(f"malformed JSON: {error.msg}", file=path, line=error.lineno) from None
-        if isinstance(data, dict) and data.get("schema") == IMPORT_SCHEMA:
-            return read_imported(path)[0]
-        return _entries_from_data(data, str(path), str(path))
+            raise InputError(f"malformed JSON: {error.msg}", file=file, line=error.lineno) from None
+        if isinstance(content, dict) and content.get("schema") == IMPORT_SCHEMA:
+            try:
+                return [CatalogEntry(**entry) for entry in content.get("entries", [])]
+            except TypeError as error:
+                raise InputError(f"not a govern catalogue: {error}", file=file) from None
+        return _entries_from_data(content, file, file)
     import yaml
 
     try:
-        data = yaml.safe_load(_read_text(path))
+        content = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise InputError(
             f"malformed YAML: {getattr(error, 'problem', error)}",
-            file=path,
+            file=file,
             line=mark.line + 1 if mark else None,
         ) from None
-    return _entries_from_data(data, str(path), str(path))
+    return _entries_from_data(content, file, file)
 
 
 def _read_text(path: Path) -> str:
@@ -441,13 +446,17 @@ def _read_text(path: Path) -> str:
         raise InputError("this is a directory, not a catalogue file", file=path) from None
     except PermissionError:
         raise InputError("permission denied", file=path) from None
+    return _decode(data, str(path))
+
+
+def _decode(data: bytes, file: str) -> str:
     if b"\x00" in data[:8192]:
-        raise InputError("this is a binary file, not a catalogue", file=path)
+        raise InputError("this is a binary file, not a catalogue", file=file)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise InputError("not valid UTF-8; save the file as UTF-8", file=path, line=line) from None
+        raise InputError("not valid UTF-8; save the file as UTF-8", file=file, line=line) from None
 
 
 @dataclass
@@ -570,9 +579,8 @@ def registrable_domain(host: str) -> str:
 
 
 def import_catalog(file: Path, root: Path, name: str | None = None) -> tuple[Path, ImportResult]:
-    """Import an Open Cookie Database CSV into ``<root>/.govern/catalog/<name>.json``."""
+    """Import an Open Cookie Database CSV into ``$GIT_DIR/govern/catalog/<name>.json``."""
     from governance.atomic import write_atomic
-    from governance.workdir import ensure_excluded
 
     result = parse_open_cookie_database(_read_text(file), str(file))
     if not result.entries:
@@ -594,7 +602,6 @@ def import_catalog(file: Path, root: Path, name: str | None = None) -> tuple[Pat
         "domains": [asdict(entry) for entry in result.domains],
     }
     write_atomic(target, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
-    ensure_excluded(root)
     return target, result
 
 
@@ -608,10 +615,11 @@ def catalog_for(config: Config | None) -> Catalog:
     if config is None:
         key: tuple[Any, ...] = (None,)
     else:
-        files = imported_files(config.root)
-        extra = (config.root / config.catalog) if config.catalog else None
-        stamps = tuple((str(p), _mtime(p)) for p in (*files, *([extra] if extra else [])))
-        key = (str(config.root), config.catalog, stamps)
+        stamps = tuple((str(p), _mtime(p)) for p in imported_files(config.root))
+        named = config.catalog
+        if named and config.revision is None:
+            stamps += ((named, _mtime(config.root / named)),)
+        key = (str(config.root), config.revision, named, stamps)
     catalog = _cache.get(key)
     if catalog is None:
         catalog = Catalog.load(config)

@@ -1,51 +1,61 @@
 """``govern check``: the CI gate. Fails while a material change has no valid review.
 
-The findings between base and head (see :mod:`governance.scope` for the defaults) are matched with
-the ledger records of the head side by policy and fingerprint. Which records count:
+Everything that decides the verdict comes from the **base** revision, read from git objects: the
+settings (reviewers, rule levels, plugins, signing, the allowed signers, the catalogue), so nothing
+committed in the change under review can make it pass. The change's edits of those settings are
+findings themselves (``governance-config-changed``); see :mod:`governance.scope` and
+:mod:`governance.compare`.
 
-- only records *added in this change* (absent at the base, or changed since): a decision merged
-  earlier belongs to an earlier change. A change that is reverted and made again needs a new
-  review;
+The findings between base and head are matched with the ledger records of the head side by policy
+and fingerprint. Which records count:
+
+- records *new in this change*: a record whose content was ever in the ledger in the base's
+  history (under any file name) was decided on an earlier change;
+- records bound to this change: a record names the blob ids of the policy file at the base and
+  the head it judged (``base_blob``, ``head_blob``); another version is stale, signed or not
+  (except a head that differs only by publication bookkeeping);
 - records whose reviewer is listed with the right role (``legal`` for findings, ``release`` for
-  announcements). The list is read from the **base** revision's configuration when it exists
-  there, so a change cannot appoint its own reviewers;
-- records whose reviewer did not author the change (see :mod:`governance.scope`);
-- when ``require_signatures`` is on, records with a valid SSH signature by a key the allowed-signers
-  file (again from the base, when it exists there) lists for the reviewer.
+  announcements) in the base's settings, and who did not author the change;
+- when ``require_signatures`` is on, records with a valid SSH signature over their whole content by
+  a key the base's allowed-signers file lists for the reviewer.
 
-A record that does not count is reported with the reason, and the finding is judged as if it were
-absent. Among the records that count for one finding, the latest decision wins; on a tie the more
-cautious one (rejected, then not-material, then approved).
+A finding against the published baseline (``finding.since``: the head compared with the version
+users were last told about) counts every valid decision on it, whenever it was made: it asks only
+that the change was reviewed once.
 
-Verdict: ``fail`` while any finding is rejected, any material finding has no decision, or — with
-``require_announcement`` (the default) — an approved material finding has no approved
-announcement record covering it. Records that match no finding of the change are *stale*
-(a warning: the change was edited after the decision, so its fingerprint changed).
+Among the records that count for one finding, the latest decision wins; on a tie the more cautious
+one (rejected, then not-material, then approved).
+
+Verdict: ``fail`` while the ledger was tampered with (a committed record deleted or modified in
+base..head: it is append-only), any finding is rejected, any material finding has no decision, or
+— with ``require_announcement`` (the default) — an approved material policy finding has no
+approved announcement record covering it. Records that match no finding of the change are *stale*
+(a warning: the change was edited after the decision).
 """
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from governance.config import Config, ReviewerRole
-from governance.errors import GitError
+from governance.config import ReviewerRole
 from governance.findings import Finding, Level, PolicyReport, Report, Side
 from governance.identity import same_identity
 from governance.ledger import (
+    ABSENT,
     AnnouncementDecision,
     AnnouncementRecord,
     Decision,
     Ledger,
     LedgerRecord,
     ReviewRecord,
-    committed_files,
-    file_at_revision,
+    Tampering,
+    earlier_payloads,
     format_time,
     read_ledger,
     read_ledger_at,
+    tampering,
 )
 from governance.scope import ChangeScope, resolve_scope
 
@@ -167,10 +177,11 @@ class CheckResult:
     warnings: list[str] = field(default_factory=list)
     require_announcement: bool = True
     require_signatures: bool = False
+    integrity: list[Tampering] = field(default_factory=list)  # the ledger edited: always fails
 
     @property
     def verdict(self) -> str:
-        return "fail" if self.blocking else "pass"
+        return "fail" if self.blocking or self.integrity else "pass"
 
     @property
     def blocking(self) -> list[FindingCheck]:
@@ -178,7 +189,7 @@ class CheckResult:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.blocking else 0
+        return 1 if self.verdict == "fail" else 0
 
     def by_fingerprint(self) -> dict[tuple[str, str], FindingCheck]:
         return {(item.policy.policy, item.finding.fingerprint): item for item in self.findings}
@@ -199,6 +210,10 @@ class CheckResult:
         data["stale"] = [_stale_json(record) for record in self.stale]
         data["ignored"] = [entry.to_json_data() for entry in self.ignored]
         data["warnings"] = list(self.warnings)
+        data["integrity"] = [
+            {"file": item.file, "what": item.what, "where": item.where, "message": item.describe()}
+            for item in self.integrity
+        ]
         data["settings"] = {
             "require_announcement": self.require_announcement,
             "require_signatures": self.require_signatures,
@@ -226,21 +241,27 @@ def _stale_json(record: LedgerRecord) -> dict[str, Any]:
 
 # --- the gate ----------------------------------------------------------------------------------
 
+UNSIGNED_WARNING = (
+    "reviews are not signed (require_signatures is off): an approval is a claim that anyone "
+    "with write access could make, not proof"
+)
 
-def run_check(
-    config: Config, repo: GitRepository, base: str | None = None, head: str | None = None
-) -> CheckResult:
-    from governance.compare import compare_revisions
 
-    scope = resolve_scope(config, repo, base, head)
-    report = compare_revisions(repo, config, scope.base, scope.head)
+def run_check(repo: GitRepository, base: str | None = None, head: str | None = None) -> CheckResult:
+    """The verdict on the change between ``base`` and ``head`` (see :mod:`governance.scope` for
+    the defaults), judged by the base revision's settings."""
+    from governance.compare import compare_change
+
+    scope = resolve_scope(repo, base, head)
+    report = compare_change(repo, scope)
     label_sides(report, scope)
+    settings = scope.settings
     head_ledger = (
-        read_ledger(config.root, config.ledger)
+        read_ledger(settings.root, settings.ledger)
         if scope.is_working_tree
-        else read_ledger_at(repo.root, scope.head_commit, config.ledger)
+        else read_ledger_at(repo.root, scope.head_commit, settings.ledger)
     )
-    return judge(config, repo, scope, report, head_ledger)
+    return judge(repo, scope, report, head_ledger)
 
 
 def label_sides(report: Report, scope: ChangeScope) -> None:
@@ -249,17 +270,29 @@ def label_sides(report: Report, scope: ChangeScope) -> None:
     report.head = Side(ref=scope.head_ref, commit=scope.head)
 
 
-def judge(
-    config: Config, repo: GitRepository, scope: ChangeScope, report: Report, ledger: Ledger
-) -> CheckResult:
+def judge(repo: GitRepository, scope: ChangeScope, report: Report, ledger: Ledger) -> CheckResult:
     """Match the ledger with the report's findings and reach the verdict."""
+    settings = scope.settings
     warnings: list[str] = []
-    trusted = _trusted_reviewers(config, repo, scope, warnings)
-    signers = _allowed_signers(config, repo, scope, warnings) if config.require_signatures else None
-    at_base = committed_files(repo.root, scope.base, config.ledger)
-
-    def is_new(record: LedgerRecord) -> bool:
-        return record.file is None or at_base.get(record.file) != ledger.files.get(record.file)
+    if not settings.require_signatures:
+        warnings.append(UNSIGNED_WARNING)
+    problems = tampering(
+        repo.root,
+        scope.base,
+        scope.head_commit,
+        settings.ledger,
+        working_tree=scope.is_working_tree,
+    )
+    signers = (
+        (
+            settings.read_file(settings.allowed_signers),
+            f"{settings.allowed_signers}@{scope.base_ref}",
+        )
+        if settings.require_signatures
+        else None
+    )
+    earlier = earlier_payloads(repo.root, scope.base, settings.ledger)
+    context = _Context(repo, scope, signers, earlier)
 
     findings = {
         (policy.policy, finding.fingerprint): (policy, finding)
@@ -273,18 +306,11 @@ def judge(
     for record in ledger.findings:
         key = (record.policy, record.fingerprint)
         if key not in findings:
-            if is_new(record):
+            if context.is_new(record):
                 stale.append(record)
             continue
-        policy, _finding = findings[key]
-        problem = (
-            "decided before this change (the record is unchanged since the base); a change "
-            "made again needs a new review"
-            if not is_new(record)
-            else _problem_with(
-                record, ReviewerRole.legal, trusted, signers, config, repo, scope, policy
-            )
-        )
+        policy, finding = findings[key]
+        problem = context.problem_with(record, ReviewerRole.legal, policy, finding)
         if problem:
             entry = Ignored(record, problem)
             ignored.append(entry)
@@ -297,17 +323,11 @@ def judge(
         keys = [(announcement.policy, fp) for fp in announcement.fingerprints]
         covered = [key for key in keys if key in findings]
         if not covered:
-            if is_new(announcement):
+            if context.is_new(announcement):
                 stale.append(announcement)
             continue
         policy = findings[covered[0]][0]
-        problem = (
-            "decided before this change (unchanged since the base)"
-            if not is_new(announcement)
-            else _problem_with(
-                announcement, ReviewerRole.release, trusted, signers, config, repo, scope, policy
-            )
-        )
+        problem = context.problem_with(announcement, ReviewerRole.release, policy, None)
         if problem:
             entry = Ignored(announcement, problem)
             ignored.append(entry)
@@ -326,7 +346,7 @@ def judge(
                 decisions.get(key, []),
                 announced.get(key, []),
                 per_finding_ignored.get(key, []),
-                config.require_announcement,
+                settings.require_announcement and policy.kind == "policy",
             )
         )
     for stale_record in stale:
@@ -336,10 +356,10 @@ def judge(
             else f"announcement {stale_record.announcement}"
         )
         warnings.append(
-            f"stale review record {stale_record.file}: {stale_record.decision.value} by "
-            f"{stale_record.reviewer} on {what} of {stale_record.policy} matches no finding of "
-            "this change (edited since the decision, or already merged); delete it or ask for a "
-            "new decision"
+            f"review record {stale_record.file} ({stale_record.decision.value} by "
+            f"{stale_record.reviewer} on {what} of {stale_record.policy}) matches no finding of "
+            "this change: the change was edited after the decision, so it needs a new one; the "
+            "record stays in the ledger as history"
         )
     return CheckResult(
         report=report,
@@ -348,8 +368,9 @@ def judge(
         stale=stale,
         ignored=ignored,
         warnings=warnings,
-        require_announcement=config.require_announcement,
-        require_signatures=config.require_signatures,
+        require_announcement=settings.require_announcement,
+        require_signatures=settings.require_signatures,
+        integrity=problems,
     )
 
 
@@ -391,38 +412,110 @@ def _status_of(
     return FindingCheck(policy, finding, ReviewStatus.approved, record, announcement, ignored)
 
 
-def _problem_with(
-    record: LedgerRecord,
-    wanted: ReviewerRole,
-    trusted: dict[str, ReviewerRole],
-    signers: tuple[bytes | None, str] | None,
-    config: Config,
-    repo: GitRepository,
-    scope: ChangeScope,
-    policy: PolicyReport,
-) -> str | None:
-    """Why a record does not count, or None when it does."""
-    role = _role_in(trusted, record.reviewer)
-    if role is None:
-        return f"{record.reviewer} is not a reviewer of this repository"
-    if role is not wanted:
-        needed = "a legal reviewer" if wanted is ReviewerRole.legal else "a release manager"
-        return f"{record.reviewer} is listed as {role.value}, and this decision needs {needed}"
-    if record.role is not role:
-        return f"the record says role {record.role.value}, but {record.reviewer} is {role.value}"
-    authors = scope.authors_of(repo, policy.file)
-    if any(same_identity(record.reviewer, author) for author in authors):
-        return f"self-approval: {record.reviewer} authored this change to {policy.policy}"
-    if signers is not None:
-        from governance.signing import verify
+@dataclass
+class _Context:
+    """What judging one record needs, gathered once per check."""
 
-        allowed, name = signers
-        outcome = verify(
-            record.canonical_payload(), record.signature, record.reviewer, allowed, name
-        )
-        if not outcome.valid:
-            return outcome.reason
-    return None
+    repo: GitRepository
+    scope: ChangeScope
+    signers: tuple[bytes | None, str] | None
+    earlier: dict[str, str]  # content hash of every record in the base's history -> its file
+    _equivalent: dict[tuple[str, str], bool] = field(default_factory=dict)
+
+    def is_new(self, record: LedgerRecord) -> bool:
+        return record.content_hash(64) not in self.earlier
+
+    def problem_with(
+        self,
+        record: LedgerRecord,
+        wanted: ReviewerRole,
+        policy: PolicyReport,
+        finding: Finding | None,
+    ) -> str | None:
+        """Why a record does not count for ``finding`` of ``policy``, or None when it does."""
+        against_baseline = finding is not None and finding.since is not None
+        if not against_baseline:
+            if not self.is_new(record):
+                copied = self.earlier[record.content_hash(64)]
+                return (
+                    f"decided on an earlier change (the same record as {copied} in the base's "
+                    "history); a change made again needs a new review"
+                )
+            binding = self._binding_problem(record, policy)
+            if binding:
+                return binding
+        settings = self.scope.settings
+        role = _role_in(settings.reviewers, record.reviewer)
+        if role is None:
+            return (
+                f"{record.reviewer} is not a reviewer of this repository (at {self.scope.base_ref})"
+            )
+        if role is not wanted:
+            needed = "a legal reviewer" if wanted is ReviewerRole.legal else "a release manager"
+            return f"{record.reviewer} is listed as {role.value}, and this decision needs {needed}"
+        if record.role is not role:
+            return (
+                f"the record says role {record.role.value}, but {record.reviewer} is {role.value}"
+            )
+        since = finding.since.commit if finding is not None and finding.since else None
+        authors = self.scope.authors_of(self.repo, policy.file, since)
+        if any(same_identity(record.reviewer, author) for author in authors):
+            return f"self-approval: {record.reviewer} authored this change to {policy.policy}"
+        if self.signers is not None:
+            from governance.signing import verify
+
+            allowed, name = self.signers
+            outcome = verify(
+                record.canonical_payload(), record.signature, record.reviewer, allowed, name
+            )
+            if not outcome.valid:
+                return outcome.reason
+        return None
+
+    def _binding_problem(self, record: LedgerRecord, policy: PolicyReport) -> str | None:
+        if not record.is_bound:
+            if self.scope.settings.require_signatures:
+                return (
+                    "the record does not name the versions it judged (base_blob, head_blob; "
+                    "written before govern bound records to a change): ask for a new decision"
+                )
+            return None
+        if record.base_blob != policy.base_blob:
+            return (
+                f"decided on another change of {policy.policy}: the record's base version "
+                f"{_short(record.base_blob)} is not this change's base {_short(policy.base_blob)}"
+            )
+        if record.head_blob != policy.head_blob and not self._same_but_bookkeeping(
+            record.head_blob, policy
+        ):
+            return (
+                f"decided on another version of {policy.policy} ({_short(record.head_blob)}; "
+                f"the head is {_short(policy.head_blob)}): the change was edited after the "
+                "decision"
+            )
+        return None
+
+    def _same_but_bookkeeping(self, decided: str | None, policy: PolicyReport) -> bool:
+        """True when the head differs from the decided version only by publication fields
+        (publishing an announcement bumps ``last_updated`` after the review)."""
+        if decided is None or policy.head_blob is None or policy.file is None:
+            return False
+        key = (decided, policy.head_blob)
+        if key not in self._equivalent:
+            from governance.scope import same_but_bookkeeping
+
+            data = None
+            if self.scope.is_working_tree:
+                path = self.repo.root / policy.file
+                data = path.read_bytes() if path.is_file() else None
+            self._equivalent[key] = same_but_bookkeeping(
+                self.repo, policy.file, decided, policy.head_blob, after_data=data
+            )
+        return self._equivalent[key]
+
+
+def _short(blob: str | None) -> str:
+    return "none" if blob is None or blob == ABSENT else blob[:12]
 
 
 def _role_in(reviewers: dict[str, ReviewerRole], email: str) -> ReviewerRole | None:
@@ -430,77 +523,3 @@ def _role_in(reviewers: dict[str, ReviewerRole], email: str) -> ReviewerRole | N
         if same_identity(reviewer, email):
             return role
     return None
-
-
-def _trusted_reviewers(
-    config: Config, repo: GitRepository, scope: ChangeScope, warnings: list[str]
-) -> dict[str, ReviewerRole]:
-    """The reviewers table of the base revision when it has one (a change cannot appoint its own
-    reviewers), else the current one."""
-    at_base = _reviewers_at(repo, scope.base, config)
-    if at_base is None:
-        return dict(config.reviewers)
-    if {k.casefold(): v for k, v in at_base.items()} != {
-        k.casefold(): v for k, v in config.reviewers.items()
-    }:
-        warnings.append(
-            "this change edits [tool.govern.reviewers]; decisions are judged against the list at "
-            f"the base ({scope.base_ref}) — merge changes of reviewers on their own first"
-        )
-    return at_base
-
-
-def _reviewers_at(
-    repo: GitRepository, revision: str, config: Config
-) -> dict[str, ReviewerRole] | None:
-    """The reviewers configured at ``revision`` (govern.toml wins over pyproject.toml)."""
-    for name, section in (("govern.toml", ()), ("pyproject.toml", ("tool", "govern"))):
-        try:
-            data = file_at_revision(repo.root, revision, name)
-        except GitError:
-            return None
-        if data is None:
-            continue
-        try:
-            table: Any = tomllib.loads(data.decode("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-            return None
-        for part in section:
-            table = table.get(part) if isinstance(table, dict) else None
-        if table is None and name == "pyproject.toml":
-            return None
-        reviewers = table.get("reviewers", {}) if isinstance(table, dict) else {}
-        try:
-            return {str(email): ReviewerRole(role) for email, role in reviewers.items()}
-        except (ValueError, AttributeError):
-            return None
-    return None
-
-
-def _allowed_signers(
-    config: Config, repo: GitRepository, scope: ChangeScope, warnings: list[str]
-) -> tuple[bytes | None, str]:
-    """The allowed-signers file at the base (trusted), else the head's (when the change adds it)."""
-    name = config.allowed_signers
-    at_base = file_at_revision(repo.root, scope.base, name)
-    if at_base is not None:
-        if scope.is_working_tree:
-            current = (config.root / name).read_bytes() if (config.root / name).is_file() else None
-        else:
-            current = file_at_revision(repo.root, scope.head_commit, name)
-        if current != at_base:
-            warnings.append(
-                f"this change edits {name}; signatures are verified against the base's version"
-            )
-        return at_base, f"{name}@{scope.base_ref}"
-    if scope.is_working_tree:
-        path = config.root / name
-        head_data = path.read_bytes() if path.is_file() else None
-    else:
-        head_data = file_at_revision(repo.root, scope.head_commit, name)
-    if head_data is not None:
-        warnings.append(
-            f"{name} is new in this change, so the change itself vouches for the keys; "
-            "merge it on its own first"
-        )
-    return head_data, name

@@ -13,14 +13,16 @@ from typing import TYPE_CHECKING
 from governance.config import Config
 from governance.diff import diff_policies
 from governance.errors import PolicyError
-from governance.findings import PolicyReport, PolicyStatus, Report, Side
+from governance.findings import Level, PolicyReport, PolicyStatus, Report, Side
 from governance.formats import format_of, parse_policy, policy_id, read_policy_file
+from governance.ledger import ABSENT
 from governance.locate import Locator
 from governance.model import Policy, PolicyDocument
 from governance.rules.registry import registry_for
 
 if TYPE_CHECKING:
     from governance.gitrepo import GitRepository, PolicyFile
+    from governance.scope import ChangeScope
 
 WORKING_TREE = "working tree"
 
@@ -37,9 +39,16 @@ def classify(
 ) -> PolicyReport:
     """The findings between two versions of one policy (None on a side: added or removed).
 
-    ``head_text`` (the new file's text) lets findings carry the line they point at.
+    A policy added or removed as a whole is compared with an empty policy of the same title, so
+    every claim on a new page is read like an added section, and a deleted page like every entry
+    removed. ``head_text`` (the new file's text) lets findings carry the line they point at.
     """
-    diff = diff_policies(old, new, policy_id=policy_id, config=config)
+    diff = diff_policies(
+        old if old is not None else _nothing_like(new),
+        new if new is not None else _nothing_like(old),
+        policy_id=policy_id,
+        config=config,
+    )
     status = _status(old, new, diff.is_empty)
     if status == "unchanged":
         return PolicyReport(policy=policy_id, status=status, file=file)
@@ -51,6 +60,18 @@ def classify(
                 quote = finding.after if isinstance(finding.after, str) else None
                 finding.line = locator.line(finding.path, quote)
     return PolicyReport(policy=policy_id, status=status, findings=findings, file=file)
+
+
+def _nothing_like(policy: Policy | None) -> Policy:
+    """An empty policy with the other side's metadata: only the content differs."""
+    if policy is None:
+        return Policy(title="")
+    return Policy(
+        title=policy.title,
+        owner=policy.owner,
+        last_updated=policy.last_updated,
+        consent_revision=policy.consent_revision,
+    )
 
 
 def _status(old: Policy | None, new: Policy | None, empty: bool) -> PolicyStatus:
@@ -117,6 +138,8 @@ def compare_revisions(
                     status="unchanged",
                     file=new_file.path,
                     renamed_from=renames.get(identifier),
+                    base_blob=old_file.blob_sha,
+                    head_blob=new_file.blob_sha,
                 )
             )
             continue
@@ -134,6 +157,9 @@ def compare_revisions(
             file=shown.path,
         )
         report.renamed_from = renames.get(identifier)
+        report.base_blob = old_file.blob_sha if old_file else ABSENT
+        report.head_blob = new_file.blob_sha if new_file else ABSENT
+        report.base_file = old_file.path if old_file else None
         reports.append(report)
     return Report(
         base=Side(ref=base, commit=base_commit),
@@ -218,3 +244,39 @@ def _text(policy_file: PolicyFile | None) -> str | None:
         return policy_file.data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
+
+
+def compare_change(repo: GitRepository, scope: ChangeScope) -> Report:
+    """Everything a change must answer for, judged by the base's settings: its policies (each
+    also against its last published version), and its edits of govern's own settings."""
+    from governance.baseline import published_baseline
+    from governance.settings_diff import settings_reports
+
+    settings = scope.settings
+    report = compare_revisions(repo, settings, scope.base, scope.head)
+    for policy in report.policies:
+        if policy.status != "modified" or policy.base_file is None:
+            continue
+        baseline = published_baseline(repo, policy.base_file, scope.base)
+        if baseline is None or baseline.blob == policy.base_blob:
+            continue
+        head_files = repo.policy_files(scope.head, settings.policies)
+        head_file = next((f for f in head_files.values() if f.path == policy.file), None)
+        if head_file is None:
+            continue
+        old = _parse(repo, _at(policy.base_file, baseline.blob, repo), f"@{baseline.commit[:12]}")
+        since = classify(policy.policy, old, _parse(repo, head_file, ""), settings)
+        known = {finding.fingerprint for finding in policy.findings}
+        for finding in since.findings:
+            if finding.level is Level.material and finding.fingerprint not in known:
+                finding.since = baseline
+                finding.message = f"Since the last published version: {finding.message}"
+                policy.findings.append(finding)
+    report.policies.extend(settings_reports(settings, scope.head_settings))
+    return report
+
+
+def _at(path: str, blob_sha: str, repo: GitRepository) -> PolicyFile:
+    from governance.gitrepo import PolicyFile
+
+    return PolicyFile(path, path, blob_sha, repo.read_blobs([blob_sha])[blob_sha])

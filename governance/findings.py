@@ -50,6 +50,14 @@ def fingerprint(rule: str, path: str, before: Any, after: Any) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
+class Baseline(BaseModel):
+    """The version users were last told about: its commit, and why it counts as published."""
+
+    commit: str
+    blob: str = Field(exclude=True)
+    reason: str
+
+
 class Finding(BaseModel):
     rule: str
     level: Level
@@ -65,6 +73,11 @@ class Finding(BaseModel):
         None, exclude=True, description="Line in the head file, for annotations"
     )
     review: Any = Field(None, exclude=True, description="Set by check: the record covering it")
+    since: Baseline | None = Field(
+        None,
+        description="Set when the finding compares the head with the last published version "
+        "rather than with the base (a change split into harmless-looking steps)",
+    )
 
     def model_post_init(self, context: Any) -> None:
         if not self.fingerprint:
@@ -77,6 +90,7 @@ class Side(BaseModel):
 
 
 PolicyStatus = Literal["added", "removed", "modified", "unchanged"]
+ReportKind = Literal["policy", "settings"]
 
 
 class PolicyReport(BaseModel):
@@ -89,6 +103,12 @@ class PolicyReport(BaseModel):
     renamed_from: str | None = Field(
         None, description="The policy's id at the base, when it was moved or renamed"
     )
+    kind: ReportKind = Field(
+        "policy", description='"settings" for govern\'s own settings files, else "policy"'
+    )
+    base_file: str | None = Field(None, exclude=True, description="The file's path at the base")
+    base_blob: str | None = Field(None, description="The file's blob id at the base")
+    head_blob: str | None = Field(None, description="The file's blob id at the head")
 
     @property
     def material(self) -> bool:
@@ -136,7 +156,18 @@ class Report(BaseModel):
                     "policy": policy.policy,
                     "status": policy.status,
                     **({"renamed_from": policy.renamed_from} if policy.renamed_from else {}),
-                    "findings": [finding.model_dump(mode="json") for finding in policy.findings],
+                    **({"kind": policy.kind} if policy.kind != "policy" else {}),
+                    **(
+                        {"base_blob": policy.base_blob, "head_blob": policy.head_blob}
+                        if policy.base_blob or policy.head_blob
+                        else {}
+                    ),
+                    "findings": [
+                        finding.model_dump(
+                            mode="json", exclude=None if finding.since else {"since"}
+                        )
+                        for finding in policy.findings
+                    ],
                 }
                 for policy in self.policies
             ],

@@ -9,9 +9,7 @@ more often than not), never a GitPython traceback.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -22,6 +20,7 @@ import git
 
 from governance.errors import GitError, PolicyError
 from governance.formats import POLICY_SUFFIXES, discover
+from governance.gitfiles import blob_sha_of
 
 SHALLOW_HINT = (
     "this clone is shallow, so older commits are missing: run `git fetch --unshallow` "
@@ -74,6 +73,17 @@ class Version:
 
 
 @dataclass(frozen=True)
+class Touch:
+    """One commit that changed a file, and everyone who made it (see ``touches``)."""
+
+    commit: str
+    emails: frozenset[str]  # casefolded: author, committer, co-authors
+    before: str | None  # the file's blob id in the first parent (None: added)
+    after: str | None  # its blob id in the commit (None: deleted)
+    is_merge: bool = False
+
+
+@dataclass(frozen=True)
 class FileChange:
     """One policy file changed by one commit (a line of ``git log --raw``)."""
 
@@ -107,14 +117,6 @@ _STATUS_NAMES = {
     "C": "copied",
     "T": "type-changed",
 }
-
-
-def blob_sha_of(data: bytes) -> str:
-    """The sha git gives these bytes as a blob (``git hash-object``, no filters)."""
-    digest = hashlib.sha1(usedforsecurity=False)
-    digest.update(b"blob %d\0" % len(data))
-    digest.update(data)
-    return digest.hexdigest()
 
 
 def is_policy_name(path: str) -> bool:
@@ -367,42 +369,55 @@ class GitRepository:
         sha = self.resolve(rev)
         return self._run("log", "-1", "--format=%ae", sha).decode("utf-8", "replace").strip()
 
-    def authors_between(
-        self,
-        base: str,
-        head: str,
-        path: str | None = None,
-        *,
-        ignore_lines: re.Pattern[str] | None = None,
-    ) -> set[str]:
-        """Emails (lower-cased) of the authors and co-authors of the commits in base..head.
+    def touches(self, base: str, head: str, path: str) -> list[Touch]:
+        """Every commit in base..head, merges included, that changed the file at ``path``, with
+        everyone who made it: authors, committers and co-authors.
 
-        With ``path`` and ``ignore_lines``, a commit whose every changed line of that file matches
-        ``ignore_lines`` (bookkeeping such as a bumped ``last_updated``) authored nothing.
+        A merge changed the file when its content differs from the file in *every* parent: a
+        merge that takes one side's file as it was (bringing in the default branch) authored
+        nothing, while a conflict resolution or a change slipped into a merge did.
         """
         base_sha, head_sha = self.resolve(base), self.resolve(head)
-        args = [
+        relative = self.relative(path)
+        output = self._run(
             "log",
-            "--no-merges",
-            f"--format={_RECORD}%ae{_FIELD}%(trailers:key=Co-authored-by,valueonly,separator=%x1f)"
-            f"{_FIELD}",
+            "--full-history",
+            f"--format={_RECORD}%H{_FIELD}%P{_FIELD}%ae{_FIELD}%ce{_FIELD}"
+            "%(trailers:key=Co-authored-by,valueonly,separator=%x1d)",
             f"{base_sha}..{head_sha}",
-        ]
-        if path and ignore_lines is not None:
-            args += ["-p", "-U0", "--no-color", "--no-ext-diff"]
-        if path:
-            args += ["--", self.relative(path)]
-        output = self._run(*args).decode("utf-8", "replace")
-        emails: set[str] = set()
+            "--",
+            relative,
+        ).decode("utf-8", "replace")
+        commits: list[tuple[str, tuple[str, ...], frozenset[str]]] = []
         for record in output.split(_RECORD)[1:]:
-            *fields, patch = record.split(_FIELD)
-            if ignore_lines is not None and not _changes_beyond(patch, ignore_lines):
-                continue
-            for field in fields:
-                email = _email_of(field)
-                if email:
-                    emails.add(email)
-        return emails
+            sha, parent_list, author, committer, trailers = record.rstrip("\n").split(_FIELD, 4)
+            people = [author, committer, *trailers.split("\x1d")]
+            emails = frozenset(email for email in map(_email_of, people) if email)
+            commits.append((sha, tuple(parent_list.split()), emails))
+        revisions = {rev for sha, parents, _ in commits for rev in (sha, *parents)}
+        blobs = self._blob_ids_of(revisions, relative)
+        result: list[Touch] = []
+        for sha, parents, emails in commits:
+            after = blobs.get(sha)
+            before_each = [blobs.get(parent) for parent in parents] or [None]
+            if any(after == before for before in before_each):
+                continue  # the file in one parent, taken as it was
+            result.append(Touch(sha, emails, before_each[0], after, len(parents) > 1))
+        return result
+
+    def _blob_ids_of(self, revisions: Iterable[str], path: str) -> dict[str, str]:
+        """Commit -> blob id of ``path`` in it (commits without the file are left out)."""
+        wanted = sorted(revisions)
+        if not wanted:
+            return {}
+        query = "".join(f"{revision}:{path}\n" for revision in wanted).encode()
+        output = self._run("cat-file", "--batch-check=%(objectname) %(objecttype)", stdin=query)
+        found: dict[str, str] = {}
+        for revision, line in zip(wanted, output.decode().splitlines(), strict=False):
+            parts = line.split()
+            if len(parts) == 2 and parts[1] == "blob":
+                found[revision] = parts[0]
+        return found
 
     def user_email(self) -> str | None:
         code, out, _ = self._try("config", "--get", "user.email")
@@ -517,20 +532,24 @@ class GitRepository:
 
     # -- history -------------------------------------------------------------------------------
 
-    def versions(self, path: str) -> list[Version]:
-        """The commits that touched a policy file, newest first, following renames."""
+    def versions(
+        self, path: str, rev: str = "HEAD", *, first_parent: bool = False
+    ) -> list[Version]:
+        """The commits that touched a policy file, newest first, following renames (with
+        ``first_parent``: only those on the first-parent line of ``rev``, as a branch saw them)."""
         relative = self.relative(path)
         if not self.has_commits():
             return []
         output = self._run(
             "log",
             "--follow",
+            *(["--first-parent"] if first_parent else []),
             "-z",
             "--raw",
             "--no-abbrev",
             "-M",
             f"--format={_LOG_FORMAT}",
-            "HEAD",
+            self.resolve(rev),
             "--",
             relative,
         )
@@ -642,16 +661,6 @@ def _inside(path: Path, directory: Path) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _changes_beyond(patch: str, ignored: re.Pattern[str]) -> bool:
-    """True when a -U0 patch changes a line that ``ignored`` does not match."""
-    for line in patch.splitlines():
-        if line.startswith(("+++", "---")) or not line.startswith(("+", "-")):
-            continue
-        if not ignored.match(line[1:]):
-            return True
-    return False
 
 
 def _email_of(field: str) -> str | None:

@@ -20,9 +20,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import subprocess
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal
@@ -35,16 +34,22 @@ from pydantic import (
     ValidationError,
     field_serializer,
     field_validator,
+    model_validator,
 )
 
 from governance.atomic import write_atomic
 from governance.config import Config, ReviewerRole
-from governance.errors import GitError, LedgerError, ReviewError
+from governance.errors import LedgerError, ReviewError
+from governance.gitfiles import files_at_revision
 
 if TYPE_CHECKING:
     from governance.gitrepo import GitRepository
 
-LEDGER_SCHEMA = "govern.ledger/1"
+LEDGER_SCHEMA = "govern.ledger/2"  # /1: records before they were bound to blob ids
+ABSENT = "0" * 40  # the blob id of a file that does not exist on that side (git's convention)
+_BLOB_ID = r"^[0-9a-f]{40}$|^[0-9a-f]{64}$"
+_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+_CLOCK_SKEW = timedelta(days=1)
 RECORD_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_RECORD_BYTES = 64 * 1024
 _HEADER = "# govern review record: one decision, committed with the change. See `govern check`.\n"
@@ -83,9 +88,17 @@ def format_time(moment: datetime) -> str:
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    schema_: Literal["govern.ledger/1"] = Field("govern.ledger/1", alias="schema")
-    policy: str = Field(min_length=1)
-    reviewer: str = Field(min_length=3, pattern=r"^[^@\s]+@[^@\s]+$")
+    schema_: Literal["govern.ledger/1", "govern.ledger/2"] = Field(
+        "govern.ledger/2", alias="schema"
+    )
+    policy: str = Field(min_length=1, max_length=500)
+    base_blob: str | None = Field(
+        None, pattern=_BLOB_ID, description="The judged file's blob id at the base of the change"
+    )
+    head_blob: str | None = Field(
+        None, pattern=_BLOB_ID, description="The judged file's blob id at the head of the change"
+    )
+    reviewer: str = Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
     role: ReviewerRole
     decided_at: datetime
     reason: str | None = None
@@ -97,7 +110,33 @@ class _Record(BaseModel):
     def _in_utc(cls, value: datetime) -> datetime:
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
-        return value.astimezone(UTC).replace(microsecond=0)
+        try:
+            value = value.astimezone(UTC).replace(microsecond=0)
+        except OverflowError:
+            raise ValueError("the time is out of range") from None
+        if value < _EARLIEST or value > datetime.now(UTC) + _CLOCK_SKEW:
+            raise ValueError(f"{format_time(value)} is not a plausible time for a decision")
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _schema_by_binding(cls, data: Any) -> Any:
+        """A record that names the versions it judged is /2; one that does not can only be /1."""
+        if isinstance(data, dict) and "schema" not in data and "schema_" not in data:
+            bound = data.get("base_blob") is not None and data.get("head_blob") is not None
+            data = {**data, "schema": "govern.ledger/2" if bound else "govern.ledger/1"}
+        return data
+
+    @model_validator(mode="after")
+    def _bound_in_schema_2(self) -> _Record:
+        if self.schema_ == "govern.ledger/2" and (self.base_blob is None or self.head_blob is None):
+            raise ValueError("a govern.ledger/2 record names base_blob and head_blob")
+        return self
+
+    @property
+    def is_bound(self) -> bool:
+        """True when the record names the blob ids of the change it judged (schema /2)."""
+        return self.base_blob is not None and self.head_blob is not None
 
     @field_serializer("decided_at")
     def _iso(self, value: datetime) -> str:
@@ -114,8 +153,9 @@ class _Record(BaseModel):
             self.fields(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
         ).encode("utf-8")
 
-    def content_hash(self) -> str:
-        return hashlib.sha256(self.canonical_payload()).hexdigest()[:8]
+    def content_hash(self, length: int = 8) -> str:
+        """A hash of the canonical payload (the file name carries its first 8 digits)."""
+        return hashlib.sha256(self.canonical_payload()).hexdigest()[:length]
 
     def file_name(self) -> str:
         raise NotImplementedError
@@ -148,6 +188,8 @@ class ReviewRecord(_Record):
             "fingerprint",
             "rule",
             "path",
+            "base_blob",
+            "head_blob",
             "decision",
             "reviewer",
             "role",
@@ -185,6 +227,8 @@ class AnnouncementRecord(_Record):
             "announcement",
             "policy",
             "fingerprints",
+            "base_blob",
+            "head_blob",
             "decision",
             "reviewer",
             "role",
@@ -371,45 +415,104 @@ def load_announcement_records(
     return _read(source, revision).announcements
 
 
-def files_at_revision(root: Path, revision: str, directory: str) -> dict[str, bytes]:
-    """Every file under ``directory`` at ``revision``: repository path -> bytes."""
-    listing = _git(root, "ls-tree", "-r", "-z", "--full-tree", revision, "--", directory)
-    entries: list[tuple[str, str]] = []
-    for entry in listing.split(b"\0"):
-        if not entry:
+# --- the ledger's integrity over a change -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tampering:
+    """A committed record deleted or modified within a change (the ledger is append-only)."""
+
+    file: str
+    what: str  # "deleted" | "modified" | "renamed"
+    where: str  # a commit sha, or "working tree"
+
+    def describe(self) -> str:
+        at = self.where if self.where == "working tree" else f"commit {self.where[:12]}"
+        return (
+            f"the review record {self.file} is {self.what} in {at}: records are append-only "
+            "(a decision is changed by a newer record, never by editing or removing one)"
+        )
+
+
+def tampering(
+    root: Path, base: str, head_commit: str, ledger: str, *, working_tree: bool
+) -> list[Tampering]:
+    """Records that existed at the base or were committed in base..head, then were deleted,
+    modified or renamed before the head (the head's work tree included when it is the head)."""
+    from governance.gitfiles import git
+
+    found: list[Tampering] = []
+    output = git(
+        root,
+        "log",
+        "--diff-merges=first-parent",
+        "--format=%x1e%H",
+        "--name-status",
+        "--no-renames",
+        "--diff-filter=DMT",
+        f"{base}..{head_commit}",
+        "--",
+        ledger,
+    ).decode("utf-8", "surrogateescape")
+    for record in output.split("\x1e")[1:]:
+        sha, *lines = record.strip().splitlines()
+        for line in lines:
+            status, _, name = line.partition("\t")
+            if name and _is_record_name(name):
+                what = "deleted" if status.startswith("D") else "modified"
+                found.append(Tampering(name, what, sha))
+    if working_tree:
+        committed = committed_files(root, head_commit, ledger)
+        current = working_tree_files(root, ledger)
+        for name, data in committed.items():
+            if name not in current:
+                found.append(Tampering(name, "deleted", "working tree"))
+            elif current[name] != data:
+                found.append(Tampering(name, "modified", "working tree"))
+    return found
+
+
+def earlier_payloads(root: Path, base: str, ledger: str) -> dict[str, str]:
+    """The content hash of every record that was ever in the ledger in the base's history →
+    the file it was in: a record the change brings with the same content was decided on an
+    earlier change (copied, or renamed), whatever its file name now."""
+    from governance.gitfiles import git, read_blobs
+
+    output = git(
+        root, "log", "--format=", "--raw", "--no-abbrev", "--no-renames", "-z", base, "--", ledger
+    ).decode("utf-8", "surrogateescape")
+    blobs: dict[str, str] = {}
+    tokens = output.split("\0")
+    for index, token in enumerate(tokens[:-1]):
+        parts = token.strip().split()
+        name = tokens[index + 1]
+        is_entry = token.strip().startswith(":") and len(parts) >= 5
+        if is_entry and parts[3] != ABSENT and _is_record_name(name):
+            blobs.setdefault(parts[3], name)
+    for name, sha in _blob_ids(root, base, ledger).items():
+        blobs.setdefault(sha, name)
+    contents = read_blobs(root, list(blobs))
+    payloads: dict[str, str] = {}
+    for sha, name in blobs.items():
+        data = contents.get(sha)
+        if data is None:
             continue
-        meta, _, raw_name = entry.partition(b"\t")
-        _mode, kind, sha = meta.decode().split()
-        if kind == "blob":
-            entries.append((raw_name.decode("utf-8", "surrogateescape"), sha))
-    if not entries:
-        return {}
-    batch = "".join(f"{sha}\n" for _, sha in entries).encode()
-    output = _git(root, "cat-file", "--batch", stdin=batch)
-    files: dict[str, bytes] = {}
-    offset = 0
-    for name, _sha in entries:
-        header_end = output.index(b"\n", offset)
-        size = int(output[offset:header_end].split()[2])
-        start = header_end + 1
-        files[name] = output[start : start + size]
-        offset = start + size + 1
-    return files
+        try:
+            record = parse_record(data, name)
+        except LedgerError:
+            continue
+        payloads.setdefault(record.content_hash(64), name)
+    return payloads
 
 
-def file_at_revision(root: Path, revision: str, path: str) -> bytes | None:
-    files = files_at_revision(root, revision, path)
-    return files.get(path)
+def _blob_ids(root: Path, revision: str, ledger: str) -> dict[str, str]:
+    from governance.gitfiles import blob_ids_at_revision
 
-
-def _git(root: Path, *arguments: str, stdin: bytes | None = None) -> bytes:
-    completed = subprocess.run(
-        ["git", "-C", str(root), *arguments], input=stdin, capture_output=True, check=False
-    )
-    if completed.returncode != 0:
-        message = completed.stderr.decode("utf-8", "replace").strip()
-        raise GitError(f"git {arguments[0]} failed: {message}")
-    return completed.stdout
+    return {
+        name: sha
+        for name, sha in blob_ids_at_revision(root, revision, ledger).items()
+        if _is_record_name(name)
+    }
 
 
 # --- writing -----------------------------------------------------------------------------------

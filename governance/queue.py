@@ -154,10 +154,9 @@ def _checked_out_change(
     name = current.name if current else (repo.current_branch() or "HEAD")
     remote = current.is_remote if current else False
     try:
-        scope = resolve_scope(config, repo)
-        if repo.policy_blobs(scope.head, config.policies) == repo.policy_blobs(
-            scope.base, config.policies
-        ):
+        scope = resolve_scope(repo)
+        policies = scope.settings.policies
+        if repo.policy_blobs(scope.head, policies) == repo.policy_blobs(scope.base, policies):
             return None
     except GovernError as error:
         return ChangeSummary(name, default, None, None, True, remote, error=str(error))
@@ -173,7 +172,7 @@ def _judged(
     is_remote: bool,
 ) -> ChangeSummary:
     try:
-        result = run_check(config, repo, None, None if checked_out else name)
+        result = run_check(repo, None, None if checked_out else name)
     except GovernError as error:
         return ChangeSummary(name, default, None, None, checked_out, is_remote, error=str(error))
     return ChangeSummary(

@@ -31,9 +31,9 @@ from governance.errors import GovernError, ReviewError, StoreError
 from governance.findings import Finding, PolicyReport, Report
 from governance.identity import same_identity
 from governance.ledger import (
+    ABSENT,
     Decision,
     ReviewRecord,
-    committed_files,
     read_ledger,
     utc_now,
     write_record,
@@ -137,7 +137,6 @@ def refuse_self_approval(
 
 
 def decide(
-    config: Config,
     repo: GitRepository,
     fingerprints: Sequence[str],
     decision: str | Decision,
@@ -149,53 +148,47 @@ def decide(
     key: str | Path | None = None,
 ) -> list[ReviewRecord]:
     """Record ``decision`` on the findings ``fingerprints`` name; returns the records written
-    (or already present: deciding the same thing twice writes nothing new)."""
+    (or, when the newest decision on a finding already is exactly this one, that record)."""
     chosen = Decision(decision)
     if not fingerprints:
         raise ReviewError("name at least one finding by its fingerprint", field="FINGERPRINT")
-    role = check_reviewer(config, identity)
     if chosen.needs_reason and not (reason and reason.strip()):
         verb = "a downgrade to not-material" if chosen is Decision.not_material else "a rejection"
         raise ReviewError(f"{verb} needs a written justification", field="--reason")
 
-    from governance.compare import compare_revisions
+    from governance.compare import compare_change
     from governance.signing import signing_key
 
-    scope = resolve_scope(config, repo, base, head)
-    report = compare_revisions(repo, config, scope.base, scope.head)
+    scope = resolve_scope(repo, base, head)
+    settings = scope.settings
+    role = check_reviewer(settings, identity)
+    report = compare_change(repo, scope)
     targets = find_targets(report, fingerprints)
     refuse_self_approval(repo, scope, targets, identity)
-    signing = signing_key(config.root, key)
-    if config.require_signatures and signing is None:
+    signing = signing_key(settings.root, key)
+    if settings.require_signatures and signing is None:
         raise ReviewError(
             "this repository requires signed reviews (require_signatures = true)",
             field="--key",
             hint="pass --key ~/.ssh/id_ed25519 (or set GOVERN_SIGNING_KEY or "
             "git config user.signingkey) and list its public key in "
-            f"{config.allowed_signers}",
+            f"{settings.allowed_signers}",
         )
 
-    at_base = committed_files(repo.root, scope.base, config.ledger)
-    current = read_ledger(config.root, config.ledger)
-    existing = [
-        record
-        for record in current.findings
-        if record.file is None or at_base.get(record.file) != current.files.get(record.file)
-    ]
-    store = _open_audit_store(config)
+    current = read_ledger(settings.root, settings.ledger)
+    store = _open_audit_store(settings)
     written: list[Path] = []
     records: list[ReviewRecord] = []
     try:
         for target in targets:
-            record = _already_decided(existing, target, chosen, identity)
-            if record is not None and (signing is None or record.signature):
-                records.append(record)
-                continue
+            since = target.finding.since
             record = ReviewRecord(
                 policy=target.policy.policy,
                 fingerprint=target.finding.fingerprint,
                 rule=target.finding.rule,
                 path=target.finding.path,
+                base_blob=since.blob if since else target.policy.base_blob or ABSENT,
+                head_blob=target.policy.head_blob or ABSENT,
                 decision=chosen,
                 reviewer=identity,
                 role=role,
@@ -203,7 +196,11 @@ def decide(
                 note=note.strip() if note and note.strip() else None,
                 reason=reason.strip() if reason and reason.strip() else None,
             )
-            written.append(write_record(config, record, signing))
+            newest = _newest_decision(current.findings, record)
+            if newest is not None and _same_decision(newest, record, signed=signing is not None):
+                records.append(newest)
+                continue
+            written.append(write_record(settings, record, signing))
             store.record_audit(
                 identity,
                 f"review.{chosen.value}",
@@ -220,11 +217,36 @@ def decide(
         if isinstance(error, Exception):
             raise StoreError(
                 f"the decision was not recorded: writing the audit log failed ({error})",
-                hint="check GOVERN_DATABASE_URL / the .govern/ folder and try again",
+                hint="check GOVERN_DATABASE_URL and try again",
             ) from None
         raise
     _close(store)
     return records
+
+
+def _newest_decision(records: list[ReviewRecord], wanted: ReviewRecord) -> ReviewRecord | None:
+    """The newest record on the same finding of the same version of the change."""
+    same = [
+        record
+        for record in records
+        if record.policy == wanted.policy
+        and record.fingerprint == wanted.fingerprint
+        and record.base_blob == wanted.base_blob
+        and record.head_blob == wanted.head_blob
+    ]
+    return max(same, key=lambda record: record.decided_at) if same else None
+
+
+def _same_decision(existing: ReviewRecord, wanted: ReviewRecord, *, signed: bool) -> bool:
+    """Deciding again what the newest record already says (same reviewer, decision, note and
+    reason) writes nothing new; anything else is a new decision and gets its own record."""
+    return (
+        existing.decision is wanted.decision
+        and same_identity(existing.reviewer, wanted.reviewer)
+        and existing.note == wanted.note
+        and existing.reason == wanted.reason
+        and (existing.signature is not None or not signed)
+    )
 
 
 def _close(store: Any) -> None:
@@ -247,20 +269,6 @@ def _audit_detail(record: ReviewRecord, finding: Finding) -> dict[str, Any]:
     return detail
 
 
-def _already_decided(
-    existing: list[ReviewRecord], target: Target, decision: Decision, identity: str
-) -> ReviewRecord | None:
-    for record in existing:
-        if (
-            record.fingerprint == target.finding.fingerprint
-            and record.policy == target.policy.policy
-            and record.decision is decision
-            and same_identity(record.reviewer, identity)
-        ):
-            return record
-    return None
-
-
 def _open_audit_store(config: Config) -> Any:
     """The store whose audit log receives the decision; StoreError (exit 2) when unreachable."""
     from governance.store import open_store
@@ -273,5 +281,5 @@ def _open_audit_store(config: Config) -> Any:
         raise StoreError(
             f"cannot open the store for the audit log: {error}",
             hint="decisions are only recorded together with their audit event; fix "
-            "GOVERN_DATABASE_URL (or unset it to use .govern/govern.db) and try again",
+            "GOVERN_DATABASE_URL (or unset it to use the SQLite store) and try again",
         ) from None

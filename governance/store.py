@@ -1,4 +1,4 @@
-"""The working store: SQLite in ``<repo>/.govern/govern.db`` by default, PostgreSQL by URL.
+"""The working store: SQLite in ``$GIT_DIR/govern/govern.db`` by default, PostgreSQL by URL.
 
 This is the only module that imports sqlmodel/sqlalchemy (the Alembic migrations aside). Git stays
 the source of truth for policy content; the store holds what is costly to recompute or has no
@@ -47,7 +47,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from governance.config import Config
 from governance.errors import StoreError
-from governance.workdir import ensure_excluded, govern_dir
+from governance.workdir import govern_dir
 
 DATABASE_URL_VARIABLE = "GOVERN_DATABASE_URL"
 STORE_FILE = "govern.db"
@@ -576,7 +576,7 @@ class Store:
 
 
 def store_url(config: Config) -> str:
-    """The store's URL: ``GOVERN_DATABASE_URL`` when set, else ``<repo>/.govern/govern.db``."""
+    """The store's URL: ``GOVERN_DATABASE_URL`` when set, else ``$GIT_DIR/govern/govern.db``."""
     url = os.environ.get(DATABASE_URL_VARIABLE, "").strip()
     if url:
         return url
@@ -585,10 +585,7 @@ def store_url(config: Config) -> str:
 
 def open_store(config: Config, *, migrate: bool = True) -> Store:
     """Open (creating or upgrading as needed) the store of a repository."""
-    url = store_url(config)
-    if url.startswith("sqlite") and not os.environ.get(DATABASE_URL_VARIABLE, "").strip():
-        ensure_excluded(config.root)
-    return connect(url, migrate=migrate)
+    return connect(store_url(config), migrate=migrate)
 
 
 def connect(url: str, *, migrate: bool = True) -> Store:

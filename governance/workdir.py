@@ -1,17 +1,36 @@
-"""govern's own folder inside a reviewed repository (``.govern/``), kept out of git.
+"""govern's own local folder: the SQLite store, the blob cache and imported catalogues.
+
+It lives inside the git directory (``$GIT_DIR/govern/``, shared by every work tree of the
+repository), where nothing can ever be committed: a change under review cannot bring a cache or a
+store that decides its own verdict. Outside a git repository it is ``<root>/.govern/``.
+
+Releases before 0.2 kept it in ``<root>/.govern/`` (hidden from git through
+``.git/info/exclude``); an untracked folder of that kind is moved on first use. A ``.govern/``
+that is committed in the repository is never read.
 
 No GitPython here: the CI path (blob cache) uses it too, and must start fast.
 """
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
-GOVERN_DIR = ".govern"
+GOVERN_DIR = ".govern"  # outside git, and the old place inside a work tree
+GIT_SUBDIR = "govern"
+_MOVABLE = ("govern.db", "govern.db-wal", "govern.db-shm", "catalog")
+_moved: set[Path] = set()
 
 
 def govern_dir(root: Path) -> Path:
-    return Path(root) / GOVERN_DIR
+    """The folder for ``root``'s store and caches (created on first write by its users)."""
+    common = git_common_dir(root)
+    if common is None:
+        return Path(root) / GOVERN_DIR
+    target = common / GIT_SUBDIR
+    _move_old_folder(Path(root), target)
+    return target
 
 
 def git_common_dir(root: Path) -> Path | None:
@@ -35,30 +54,29 @@ def git_common_dir(root: Path) -> Path | None:
     return None
 
 
-def ensure_excluded(root: Path) -> bool:
-    """List ``/.govern/`` in ``.git/info/exclude`` once, so the store never shows as a change.
+def _move_old_folder(root: Path, target: Path) -> None:
+    """Move a pre-0.2 ``<root>/.govern/`` store and catalogues under the git directory, once,
+    when git does not track that folder (a committed one belongs to the change, not to us)."""
+    old = root.resolve() / GOVERN_DIR
+    if old in _moved:
+        return
+    _moved.add(old)
+    if not old.is_dir() or old.is_symlink() or _tracked(root, GOVERN_DIR):
+        return
+    target.mkdir(parents=True, exist_ok=True)
+    for name in _MOVABLE:
+        source, destination = old / name, target / name
+        if source.exists() and not source.is_symlink() and not destination.exists():
+            shutil.move(str(source), str(destination))
 
-    Returns True when the entry is there (added now or before), False when there is no git
-    repository or the file cannot be written (the caller carries on: it is a convenience).
-    """
-    from governance.atomic import write_atomic
 
-    common = git_common_dir(root)
-    if common is None:
-        return False
-    work_tree = common.parent if common.name == ".git" else Path(root).resolve()
+def _tracked(root: Path, path: str) -> bool:
     try:
-        relative = Path(root).resolve().relative_to(work_tree).as_posix()
-    except ValueError:
-        relative = "."
-    entry = f"/{GOVERN_DIR}/" if relative in ("", ".") else f"/{relative}/{GOVERN_DIR}/"
-    exclude = common / "info" / "exclude"
-    try:
-        current = exclude.read_text(encoding="utf-8") if exclude.is_file() else ""
-        if entry in (line.strip() for line in current.splitlines()):
-            return True
-        separator = "" if not current or current.endswith("\n") else "\n"
-        write_atomic(exclude, f"{current}{separator}# govern's local store and caches\n{entry}\n")
+        completed = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "--", path],
+            capture_output=True,
+            check=False,
+        )
     except OSError:
-        return False
-    return True
+        return True  # cannot tell: leave it alone
+    return completed.returncode != 0 or bool(completed.stdout.strip())

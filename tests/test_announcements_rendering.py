@@ -131,8 +131,10 @@ def test_untrusted_text_stays_literal_in_markdown() -> None:
 
 
 def test_the_sandbox_stops_a_template_reaching_python_internals(tmp_path: Path) -> None:
-    (tmp_path / "banner.txt").write_text("{{ ''.__class__.__mro__ }}\n", encoding="utf-8")
-    config = Config(root=tmp_path, templates=".")
+    (_templates(tmp_path) / "banner.txt").write_text(
+        "{{ ''.__class__.__mro__ }}\n", encoding="utf-8"
+    )
+    config = Config(root=tmp_path, templates="templates")
     data = announcement_of(config, cookie="a", vendor="b")
     with pytest.raises(TemplateError) as caught:
         render_outputs(config, data, "Cookies & Tracking", NOW)
@@ -151,15 +153,15 @@ def test_the_sandbox_stops_calls_to_unsafe_attributes() -> None:
 
 
 def test_a_missing_variable_names_the_template_line_and_variable(tmp_path: Path) -> None:
-    (tmp_path / "modal.md").write_text(
+    (_templates(tmp_path) / "modal.md").write_text(
         "## {{ announcement.title }}\n\n{{ announcement.no_such_field }}\n", encoding="utf-8"
     )
-    config = Config(root=tmp_path, templates=".")
+    config = Config(root=tmp_path, templates="templates")
     data = announcement_of(config, cookie="a", vendor="b")
     with pytest.raises(TemplateError) as caught:
         render_outputs(config, data, "Cookies & Tracking", NOW)
     error = caught.value
-    assert error.file == str(tmp_path / "modal.md")
+    assert error.file == str(tmp_path / "templates" / "modal.md")
     assert error.line == 3
     assert error.field == "no_such_field"
     assert re.search(
@@ -168,8 +170,8 @@ def test_a_missing_variable_names_the_template_line_and_variable(tmp_path: Path)
 
 
 def test_a_syntax_error_names_the_template_and_line(tmp_path: Path) -> None:
-    (tmp_path / "email.txt").write_text("Hello\n{% if %}\n", encoding="utf-8")
-    config = Config(root=tmp_path, templates=".")
+    (_templates(tmp_path) / "email.txt").write_text("Hello\n{% if %}\n", encoding="utf-8")
+    config = Config(root=tmp_path, templates="templates")
     with pytest.raises(TemplateError) as caught:
         render(config, "email.txt", {})
     assert caught.value.line == 2
@@ -182,18 +184,24 @@ def test_a_missing_template_is_named() -> None:
 
 
 def test_html_templates_are_autoescaped_and_markdown_ones_are_not(tmp_path: Path) -> None:
-    (tmp_path / "x.html").write_text("{{ value }}", encoding="utf-8")
-    (tmp_path / "x.md").write_text("{{ value }}", encoding="utf-8")
-    config = Config(root=tmp_path, templates=".")
+    (_templates(tmp_path) / "x.html").write_text("{{ value }}", encoding="utf-8")
+    (_templates(tmp_path) / "x.md").write_text("{{ value }}", encoding="utf-8")
+    config = Config(root=tmp_path, templates="templates")
     assert render(config, "x.html", {"value": "<b>"}) == "&lt;b&gt;"
     assert render(config, "x.md", {"value": "<b>"}) == "<b>"
 
 
 def test_a_template_cannot_change_the_data_it_is_given(tmp_path: Path) -> None:
-    (tmp_path / "banner.txt").write_text(
+    (_templates(tmp_path) / "banner.txt").write_text(
         "{{ announcement.links.append('https://evil.example') }}\n", encoding="utf-8"
     )
-    config = Config(root=tmp_path, templates=".")
+    config = Config(root=tmp_path, templates="templates")
     data = announcement_of(config, cookie="a", vendor="b")
     with pytest.raises(TemplateError, match="stopped by the sandbox"):
         render_outputs(config, data, "Cookies & Tracking", NOW)
+
+
+def _templates(root: Path) -> Path:
+    folder = root / "templates"
+    folder.mkdir(exist_ok=True)
+    return folder

@@ -143,9 +143,8 @@ def test_import_through_the_cli(
     assert govern("catalog", "import", str(csv_file), "--repo", str(repo)) == 0
     out = capsys.readouterr().out
     assert "imported 5 of 5 rows" in out
-    stored = repo / ".govern" / "catalog" / "cookies.json"
+    stored = repo / ".git" / "govern" / "catalog" / "cookies.json"
     assert json.loads(stored.read_text())["schema"] == "govern.catalog/1"
-    assert "/.govern/" in (repo / ".git" / "info" / "exclude").read_text()
 
     assert govern("catalog", "lookup", "_zy_ses_1234", "--repo", str(repo)) == 0
     out = capsys.readouterr().out
@@ -192,7 +191,7 @@ def test_nothing_usable_exits_2_naming_the_row(
     err = capsys.readouterr().err
     assert "bad.csv:2:" in err and "unknown category 'Weird'" in err
     assert "Traceback" not in err
-    assert not (repo / ".govern" / "catalog" / "bad.json").exists()
+    assert not (repo / ".git" / "govern" / "catalog" / "bad.json").exists()
 
 
 def test_wrong_header_and_unreadable_files_exit_2(

@@ -74,7 +74,7 @@ def test_material_change_fails_until_approved_and_again_after_an_edit(
     assert finding["review"] is None and finding["review_status"] == "unreviewed"
     [stale] = report["stale"]
     assert stale["fingerprint"] == fingerprint and stale["file"].endswith(record.name)
-    assert any("stale review record" in warning for warning in report["warnings"])
+    assert any("matches no finding of this change" in warning for warning in report["warnings"])
 
 
 def test_json_report_carries_the_review_and_the_sides(
@@ -164,7 +164,7 @@ def test_announcement_required_by_default(
     assert finding["review"]["announcement"]["reason"] == "the title is misleading"
 
     write_announcement_record(config, "ann-2", POLICY_ID, [fingerprint], "approved", RELEASES, None)
-    result = run_check(config, GitRepository.open(repo.root))
+    result = run_check(GitRepository.open(repo.root))
     [item] = result.findings
     assert item.status is ReviewStatus.approved and result.verdict == "pass"
     assert item.announcement is not None and item.announcement.announcement == "ann-2"
@@ -249,11 +249,14 @@ def test_a_change_cannot_appoint_its_own_reviewer(
     repo.write("pyproject.toml", config_text(extra_reviewers={"friend@acme.example": "legal"}))
     repo.commit_all("add a reviewer", AUTHOR)
     repo.set_user("friend@acme.example")
-    assert govern(capsys, repo, "approve", fingerprint, "--as", "friend@acme.example")[0] == 0
-    code, out, _ = govern(capsys, repo, "check")
+    code, _, err = govern(capsys, repo, "approve", fingerprint, "--as", "friend@acme.example")
+    assert code == 2 and "friend@acme.example is not a reviewer" in err
+    code, out, _ = govern(capsys, repo, "check", "--format", "json")
     assert code == 1
-    assert "friend@acme.example is not a reviewer" in out
-    assert "edits [tool.govern.reviewers]" in out
+    [settings] = [p for p in json.loads(out)["policies"] if p.get("kind") == "settings"]
+    [finding] = settings["findings"]
+    assert finding["path"] == "settings/reviewers/friend@acme.example"
+    assert (finding["before"], finding["after"], finding["level"]) == (None, "legal", "material")
 
 
 def test_self_approval_is_refused_for_committed_and_uncommitted_changes(
@@ -389,7 +392,7 @@ def test_a_decision_merged_earlier_does_not_cover_the_same_change_made_again(
     assert only_fingerprint(capsys, repo) == fingerprint  # the very same change
     code, out, _ = govern(capsys, repo, "check")
     assert code == 1
-    assert "decided before this change" in out
+    assert "decided on an earlier change" in out
 
 
 def test_the_latest_decision_wins(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -187,7 +187,7 @@ def test_a_corrupt_or_newer_store_stops_the_command_and_stays_as_it_was(
     repo: Path, command: list[str]
 ) -> None:
     open_store(Config(root=repo)).close()
-    path = repo / ".govern" / "govern.db"
+    path = repo / ".git" / "govern" / "govern.db"
     connection = sqlite3.connect(path)
     connection.execute("UPDATE alembic_version SET version_num = '0042_next_release'")
     connection.commit()

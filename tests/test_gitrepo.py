@@ -239,16 +239,36 @@ def test_authors_and_identity(repo: Path) -> None:
     commit(repo, {"other.txt": "x"}, "unrelated", author="Third <third@example.test>")
     repository = GitRepository.open(repo)
     assert repository.author_email("HEAD~1") == "Someone@Example.test"
-    assert repository.authors_between(base, "HEAD") == {
-        "someone@example.test",
-        "pair@example.test",
+    [touch] = repository.touches(base, "HEAD", "policies/a.yaml")
+    # the author, the co-author and the committer (the session's git identity)
+    assert touch.emails == {"someone@example.test", "pair@example.test", "author@mitpo.example"}
+    assert repository.touches(base, "HEAD", "other.txt")[0].emails == {
         "third@example.test",
-    }
-    assert repository.authors_between(base, "HEAD", "policies/a.yaml") == {
-        "someone@example.test",
-        "pair@example.test",
+        "author@mitpo.example",
     }
     assert repository.user_email() == "author@mitpo.example"
+
+
+def test_a_merge_counts_as_a_change_only_when_it_differs_from_every_parent(repo: Path) -> None:
+    base = commit(repo, {"policies/a.yaml": policy_yaml()}, "base")
+    git(repo, "checkout", "-q", "-b", "feature")
+    commit(repo, {"notes.txt": "x"}, "feature work", author="Dev <dev@example.test>")
+    git(repo, "checkout", "-q", "main")
+    commit(repo, {"policies/a.yaml": policy_yaml(items=["session", "y"])}, "on main")
+    git(repo, "checkout", "-q", "feature")
+    git(repo, "merge", "-q", "--no-edit", "main")  # takes main's file as it is
+    repository = GitRepository.open(repo)
+    assert [t for t in repository.touches(base, "HEAD", "policies/a.yaml") if t.is_merge] == []
+
+    git(repo, "checkout", "-q", "main")
+    commit(repo, {"policies/a.yaml": policy_yaml(items=["session", "z"])}, "main again")
+    git(repo, "checkout", "-q", "feature")
+    git(repo, "merge", "-q", "--no-commit", "main")
+    (repo / "policies" / "a.yaml").write_text(policy_yaml(items=["session", "evil"]))
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.email=merger@example.test", "commit", "-q", "--no-edit")
+    [merge] = [t for t in repository.touches(base, "HEAD", "policies/a.yaml") if t.is_merge]
+    assert "merger@example.test" in merge.emails
 
 
 def test_tags_mark_versions(repo: Path) -> None:
@@ -285,7 +305,7 @@ def test_blob_cache_parses_each_blob_once(repo: Path) -> None:
     assert blobcache.stats["cached"] - before["cached"] == 1
     entry = json.loads(blobcache.cache_path(repo, policy_file.blob_sha).read_text())
     assert entry["blob"] == policy_file.blob_sha and entry["govern"]
-    assert "/.govern/" in (repo / ".git/info/exclude").read_text()
+    assert blobcache.cache_path(repo, policy_file.blob_sha).is_relative_to(repo / ".git")
     assert git(repo, "status", "--porcelain") == ""
 
 
@@ -313,7 +333,7 @@ def test_blob_cache_ignores_and_rewrites_a_corrupt_or_foreign_entry(repo: Path) 
 
 
 def test_blob_cache_falls_back_to_a_plain_parse_when_it_cannot_write(repo: Path) -> None:
-    (repo / ".govern").write_text("a file where the cache folder should be")
+    (repo / ".git" / "govern").write_text("a file where the cache folder should be")
     policy_file = _policy_file(policy_yaml("Read only").encode())
     assert blobcache.parse_policy_file(policy_file, repo).title == "Read only"
 

@@ -147,9 +147,8 @@ def test_every_open_change_that_touches_a_policy_is_listed_with_its_counts(repo:
     )
     # each is what `govern check --head BRANCH` reports: the same function, the same findings
     with GitRepository.open(repo.root) as repository:
-        config = load_config(repo.root)
         for change in changes:
-            direct = run_check(config, repository, None, change.check_head)
+            direct = run_check(repository, None, change.check_head)
             assert change.result is not None
             assert [f.finding.fingerprint for f in change.result.findings] == [
                 f.finding.fingerprint for f in direct.findings
@@ -186,7 +185,7 @@ def test_the_checked_out_branch_shows_decisions_not_yet_committed(repo: Repo) ->
         if item.finding.level is Level.material
     ]
     with GitRepository.open(repo.root) as repository:
-        decide(load_config(repo.root), repository, fingerprints, "approved", COUNSEL)
+        decide(repository, fingerprints, "approved", COUNSEL)
     after = by_name(changes_of(repo))["vendor"]
     # the records sit in the work tree, uncommitted: the change is the working tree, as for check
     assert after.checked_out and after.uncommitted

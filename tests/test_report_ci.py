@@ -43,8 +43,10 @@ def test_github_annotations(
     assert "hotjar" in text[int(match.group(2)) - 1]  # points at the new recipient
     assert new in match.group(3) and "material%3A" in match.group(3)
     assert "%0A" in match.group(4) and "\n" not in match.group(4)
-    [stale] = [line for line in lines if line.startswith("::warning ")]
+    warnings = [line for line in lines if line.startswith("::warning ")]
+    [stale] = [line for line in warnings if ".govern-ledger/" in line]
     assert f".govern-ledger/{old}-approved-" in stale
+    assert any("reviews are not signed" in line for line in warnings)
     assert lines[-1].startswith("govern check: FAIL")
 
 

@@ -26,10 +26,7 @@ from governance.review import decide
 def _decide(
     repo_root: Path, fingerprints: list[str], decision: str, identity: str, **options: str | None
 ) -> list:
-    config = load_config(repo_root)
-    return decide(
-        config, GitRepository.open(repo_root), fingerprints, decision, identity, **options
-    )
+    return decide(GitRepository.open(repo_root), fingerprints, decision, identity, **options)
 
 
 def test_unknown_reviewer_and_wrong_role(
@@ -94,12 +91,15 @@ def test_deciding_twice_writes_one_record(
     fingerprint = only_fingerprint(capsys, repo)
     repo.set_user(COUNSEL)
     first = _decide(repo.root, [fingerprint], "approved", COUNSEL, note="fine")
-    second = _decide(repo.root, [fingerprint], "approved", COUNSEL.upper().lower())
+    second = _decide(repo.root, [fingerprint], "approved", COUNSEL.upper().lower(), note="fine")
     assert [r.file for r in first] == [r.file for r in second]
     assert len(repo.records()) == 1
     [record] = load_ledger(load_config(repo.root))
     assert record.decision is Decision.approved and record.note == "fine"
     assert record.reviewer == COUNSEL and record.role.value == "legal"
+    # another note is another decision: it is recorded, never dropped
+    third = _decide(repo.root, [fingerprint], "approved", COUNSEL, note="DPA signed 2026-05-02")
+    assert third[0].file != first[0].file and len(repo.records()) == 2
 
 
 def test_decision_is_appended_to_the_audit_log(
@@ -125,7 +125,8 @@ def test_decision_is_appended_to_the_audit_log(
     assert event.subject == f"{POLICY_ID}#{fingerprint}"
     assert event.detail["reason"] == "already disclosed"
     assert event.detail["file"].startswith(".govern-ledger/")
-    assert "?? .govern" not in repo.git("status", "--porcelain", "--", ".govern")
+    status = repo.git("status", "--porcelain", "--untracked-files=all", "--", ".")
+    assert [line for line in status.splitlines() if ".govern-ledger/" not in line] == []
 
 
 def test_unreachable_audit_store_records_nothing(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-import textwrap
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from diff_helpers import HOTJAR, Data, findings_of, only
+from plugin_helpers import installed_plugin
 
 from governance.config import Config, load_config
 from governance.diff import PolicyDiff, entry_data
@@ -100,39 +101,40 @@ def restore_registry() -> Iterator[None]:
     registry.detectors[:] = detectors
 
 
-def test_plugin_rules_from_the_repository_root(tmp_path: Path, restore_registry: None) -> None:
-    (tmp_path / "b1_plugin_rules.py").write_text(
-        textwrap.dedent(
-            """
-            from governance.findings import Level
-            from governance.rules.registry import Hit, rule
+PLUGIN = """
+from governance.findings import Level
+from governance.rules.registry import Hit, rule
 
 
-            @rule(
-                "b1-plugin-hotjar-banned",
-                Level.material,
-                description="Hotjar is banned by our DPO.",
-                rationale="Internal policy DPO-7.",
-                area="plugin",
-            )
-            def banned(diff):
-                for recipient in diff.recipients.added:
-                    if recipient.name == "Hotjar":
-                        yield Hit(f"recipients/{recipient.id}", "Hotjar is banned here")
-            """
+@rule(
+    "b1-plugin-hotjar-banned",
+    Level.material,
+    description="Hotjar is banned by our DPO.",
+    rationale="Internal policy DPO-7.",
+    area="plugin",
+)
+def banned(diff):
+    for recipient in diff.recipients.added:
+        if recipient.name == "Hotjar":
+            yield Hit(f"recipients/{recipient.id}", "Hotjar is banned here")
+"""
+
+
+def test_rules_from_an_installed_plugin(tmp_path: Path, restore_registry: None) -> None:
+    with installed_plugin(tmp_path / "site", "acme-dpo", "b1_plugin_rules", PLUGIN):
+        (tmp_path / "pyproject.toml").write_text(
+            '[tool.govern]\nplugins = ["acme-dpo"]\nrules = {"b1-plugin-hotjar-banned" = "minor"}\n'
         )
-    )
-    (tmp_path / "pyproject.toml").write_text(
-        '[tool.govern]\nplugins = ["b1_plugin_rules"]\n'
-        'rules = {"b1-plugin-hotjar-banned" = "minor"}\n'
-    )
-    config = load_config(tmp_path)
-    registry = registry_for(config)
-    assert "b1-plugin-hotjar-banned" in registry.rules
-    findings = only(findings_of(add_hotjar, config), "b1-plugin-hotjar-banned")
-    assert [(f.level, f.message, f.reason) for f in findings] == [
-        (Level.minor, "Hotjar is banned here", "Internal policy DPO-7.")
-    ]
+        config = load_config(tmp_path)
+        registry = registry_for(config)
+        assert "b1-plugin-hotjar-banned" in registry.rules
+        findings = only(findings_of(add_hotjar, config), "b1-plugin-hotjar-banned")
+        assert [(f.level, f.message, f.reason) for f in findings] == [
+            (Level.minor, "Hotjar is banned here", "Internal policy DPO-7.")
+        ]
+        # a repository that does not enable it does not get its rules, in the same process
+        assert "b1-plugin-hotjar-banned" not in registry_for(Config()).rules
+        assert only(findings_of(add_hotjar, Config()), "b1-plugin-hotjar-banned") == []
 
 
 def test_missing_plugin_is_a_config_error(tmp_path: Path) -> None:
@@ -143,25 +145,38 @@ def test_missing_plugin_is_a_config_error(tmp_path: Path) -> None:
     assert "b1_no_such_plugin_module" in str(raised.value)
 
 
+def test_a_module_in_the_repository_is_not_a_plugin(tmp_path: Path) -> None:
+    (tmp_path / "b1_local_rules.py").write_text(PLUGIN)
+    (tmp_path / "govern.toml").write_text('plugins = ["b1_local_rules"]\n')
+    with pytest.raises(ConfigError, match="no installed rule plugin is named 'b1_local_rules'"):
+        registry_for(load_config(tmp_path))
+    assert "b1_local_rules" not in sys.modules
+
+
+@pytest.mark.parametrize("name", ["../evil", "/abs/path", "a b", ""])
+def test_a_plugin_setting_that_is_not_a_name_is_refused(tmp_path: Path, name: str) -> None:
+    (tmp_path / "govern.toml").write_text(f"plugins = [{name!r}]\n".replace("'", '"'))
+    with pytest.raises(ConfigError, match="is not a plugin name") as raised:
+        load_config(tmp_path)
+    assert raised.value.field == "plugins"
+
+
 def test_a_failing_plugin_detector_is_named(tmp_path: Path, restore_registry: None) -> None:
-    (tmp_path / "b1_broken_rules.py").write_text(
-        textwrap.dedent(
-            """
-            from governance.findings import Level
-            from governance.rules.registry import rule
+    broken = """
+        from governance.findings import Level
+        from governance.rules.registry import rule
 
 
-            @rule("b1-broken-rule", Level.minor, description="d", rationale="r", area="plugin")
-            def broken(diff):
-                raise KeyError("boom")
-            """
-        )
-    )
-    (tmp_path / "govern.toml").write_text('plugins = ["b1_broken_rules"]\n')
-    config = load_config(tmp_path)
-    registry_for(config)
-    with pytest.raises(GovernError, match="b1-broken-rule.*b1_broken_rules.broken"):
-        findings_of(add_hotjar, config)
+        @rule("b1-broken-rule", Level.minor, description="d", rationale="r", area="plugin")
+        def broken(diff):
+            raise KeyError("boom")
+        """
+    with installed_plugin(tmp_path / "site", "broken", "b1_broken_rules", broken):
+        (tmp_path / "govern.toml").write_text('plugins = ["broken"]\n')
+        config = load_config(tmp_path)
+        registry_for(config)
+        with pytest.raises(GovernError, match="b1-broken-rule.*b1_broken_rules.broken"):
+            findings_of(add_hotjar, config)
 
 
 def test_two_detectors_seeing_the_same_change_give_one_finding(

@@ -11,6 +11,7 @@ from review_helpers import (
     AUTHOR,
     COUNSEL,
     Keys,
+    Repo,
     allowed_signers,
     govern,
     make_change,
@@ -108,6 +109,7 @@ def test_forged_tampered_and_unsigned_records_count_as_absent(
     repo = _signed_repo(tmp_path, keys)
     fingerprint = only_fingerprint(capsys, repo)
     config = load_config(repo.root)
+    versions = _versions(capsys, repo)
 
     def record(note: str) -> ReviewRecord:
         return ReviewRecord(
@@ -115,6 +117,7 @@ def test_forged_tampered_and_unsigned_records_count_as_absent(
             fingerprint=fingerprint,
             rule="third-party-added",
             path="recipients/hotjar",
+            **versions,
             decision=Decision.approved,
             reviewer=COUNSEL,
             role="legal",
@@ -161,6 +164,7 @@ def test_signers_are_trusted_from_the_base(
             fingerprint=fingerprint,
             rule="third-party-added",
             path="recipients/hotjar",
+            **_versions(capsys, repo),
             decision=Decision.approved,
             reviewer=COUNSEL,
             role="legal",
@@ -168,7 +172,20 @@ def test_signers_are_trusted_from_the_base(
         ),
         keys.author,
     )
-    code, out, _ = govern(capsys, repo, "check")
+    code, out, _ = govern(capsys, repo, "check", "--format", "json")
     assert code == 1
-    assert "signatures are verified against the base's version" in out
-    assert f"lists for {AUTHOR}, not {COUNSEL}" in out
+    report = json.loads(out)
+    [signers] = [p for p in report["policies"] if p["policy"] == ".govern-ledger/allowed_signers"]
+    [edit] = signers["findings"]
+    assert edit["rule"] == "governance-config-changed" and edit["level"] == "material"
+    assert f"keys added for {COUNSEL}" not in edit["message"]  # counsel was listed already
+    assert edit["review"] is None
+    reasons = [entry["reason"] for entry in report["ignored"]]
+    assert any(f"lists for {AUTHOR}, not {COUNSEL}" in reason for reason in reasons), reasons
+
+
+def _versions(capsys: pytest.CaptureFixture[str], repo: Repo) -> dict[str, str]:
+    """The blob ids a record binds to: the policy's at the base and the head of the change."""
+    _, out, _ = govern(capsys, repo, "check", "--format", "json")
+    [policy] = [p for p in json.loads(out)["policies"] if p["policy"] == "acme/cookies"]
+    return {"base_blob": policy["base_blob"], "head_blob": policy["head_blob"]}

@@ -97,13 +97,13 @@ def test_a_new_store_is_at_head_and_matches_the_models(store: Store) -> None:
         assert compare_metadata(context, SQLModel.metadata) == []
 
 
-def test_the_sqlite_store_lives_in_the_repo_and_is_excluded_from_git(repo: Path) -> None:
+def test_the_sqlite_store_lives_in_the_git_directory_where_nothing_is_committed(
+    repo: Path,
+) -> None:
     config = Config(root=repo)
-    assert store_url(config) == f"sqlite:///{repo.resolve() / '.govern' / 'govern.db'}"
+    assert store_url(config) == f"sqlite:///{repo.resolve() / '.git' / 'govern' / 'govern.db'}"
     open_store(config).close()
     open_store(config).close()
-    exclude = (repo / ".git" / "info" / "exclude").read_text()
-    assert exclude.count("/.govern/") == 1
     status = subprocess.run(
         ["git", "status", "--porcelain", "--untracked-files=all"],
         cwd=repo,
@@ -117,7 +117,7 @@ def test_the_sqlite_store_lives_in_the_repo_and_is_excluded_from_git(repo: Path)
 def test_rows_survive_an_upgrade_from_the_first_release(repo: Path, database: str) -> None:  # noqa: F811
     url = store_url(Config(root=repo))
     if database == "sqlite":
-        (repo / ".govern").mkdir()
+        (repo / ".git" / "govern").mkdir()
     old = connect(url, migrate=False)
     migrate_to(old, "0001_initial")
     stamp = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
@@ -160,7 +160,7 @@ def test_rows_survive_an_upgrade_from_the_first_release(repo: Path, database: st
 
 
 def test_a_corrupt_store_file_is_refused_and_left_untouched(repo: Path) -> None:
-    path = repo / ".govern" / "govern.db"
+    path = repo / ".git" / "govern" / "govern.db"
     path.parent.mkdir()
     path.write_bytes(b"this is not a database\n" * 100)
     before = _digest(path)
@@ -180,7 +180,7 @@ def test_a_corrupt_store_file_is_refused_and_left_untouched(repo: Path) -> None:
 
 def test_a_store_from_a_newer_release_is_refused_and_left_untouched(repo: Path) -> None:
     open_store(Config(root=repo)).close()
-    path = repo / ".govern" / "govern.db"
+    path = repo / ".git" / "govern" / "govern.db"
     connection = sqlite3.connect(path)
     connection.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
     connection.commit()
@@ -360,7 +360,7 @@ def test_audit_verify_command(repo: Path, database: str) -> None:  # noqa: F811
 
 
 def test_audit_verify_on_a_corrupt_store_exits_2(repo: Path) -> None:
-    path = repo / ".govern" / "govern.db"
+    path = repo / ".git" / "govern" / "govern.db"
     path.parent.mkdir()
     path.write_bytes(b"garbage" * 50)
     before = _digest(path)
@@ -409,3 +409,49 @@ def test_an_audit_event_can_share_the_transaction_of_its_change(store: Store) ->
     with store.read_session() as session:
         assert session.get(Announcement, "a2") is None
     assert store.verify_audit() == []
+
+
+def test_writing_to_a_device_writes_through_it_and_never_replaces_it(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from governance.atomic import write_atomic
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        write_atomic(fifo, "through the pipe\n")
+        assert os.read(reader, 100) == b"through the pipe\n"
+    finally:
+        os.close(reader)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still a pipe, not a regular file
+
+
+def test_a_store_from_before_0_2_moves_under_the_git_directory_unless_it_is_committed(
+    repo: Path,
+) -> None:
+    from governance import workdir
+
+    old = repo / ".govern"
+    old.mkdir()
+    connection = sqlite3.connect(old / "govern.db")
+    connection.execute("CREATE TABLE marker (x)")
+    connection.commit()
+    connection.close()
+    workdir._moved.clear()
+    assert workdir.govern_dir(repo) == repo / ".git" / "govern"
+    assert (repo / ".git" / "govern" / "govern.db").is_file()
+    assert not (old / "govern.db").exists()
+
+    # a .govern/ that the repository tracks belongs to a change: never read, never moved
+    other = repo / "tracked"
+    other.mkdir()
+    subprocess.run(["git", "init", "-q", str(other)], check=True)
+    (other / ".govern").mkdir()
+    (other / ".govern" / "govern.db").write_bytes(b"a committed store")
+    subprocess.run(["git", "-C", str(other), "add", ".govern"], check=True)
+    workdir._moved.clear()
+    assert workdir.govern_dir(other) == other / ".git" / "govern"
+    assert (other / ".govern" / "govern.db").read_bytes() == b"a committed store"
+    assert not (other / ".git" / "govern" / "govern.db").exists()

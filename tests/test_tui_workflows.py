@@ -225,8 +225,18 @@ async def test_queue_filters(demo_repo: DemoRepository) -> None:
 
 
 async def test_mine_is_empty_for_the_author(demo_repo: DemoRepository) -> None:
+    import subprocess
+
+    def git(*arguments: str) -> None:
+        subprocess.run(["git", "-C", str(demo_repo.root), *arguments], check=True)
+
+    # the proposer becomes a legal reviewer on main (the base): their own change is not theirs
+    git("switch", "-q", "main")
     config = demo_repo.root / "govern.toml"
     config.write_text(config.read_text() + f'"{PROPOSER}" = "legal"\n')
+    git("commit", "-q", "-am", "Make the proposer a legal reviewer")
+    git("switch", "-q", demo_repo.head)
+    git("merge", "-q", "--no-edit", "main")
     app = app_for(demo_repo, PROPOSER)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("m")

@@ -107,12 +107,11 @@ def stored_announcements(root: Path) -> list:
 
 def material_fingerprints(demo: DemoRepository) -> list[str]:
     from governance.check import run_check
-    from governance.config import load_config
     from governance.findings import Level
     from governance.gitrepo import GitRepository
 
     with GitRepository.open(demo.root) as repo:
-        result = run_check(load_config(demo.root), repo)
+        result = run_check(repo)
         return [
             item.finding.fingerprint
             for item in result.findings
@@ -122,13 +121,12 @@ def material_fingerprints(demo: DemoRepository) -> list[str]:
 
 def approve_all_material(demo: DemoRepository) -> list[str]:
     """What a legal reviewer does first (through the library, as `govern approve` would)."""
-    from governance.config import load_config
     from governance.gitrepo import GitRepository
     from governance.review import decide
 
     fingerprints = material_fingerprints(demo)
     with GitRepository.open(demo.root) as repo:
-        decide(load_config(demo.root), repo, fingerprints, "approved", LEGAL)
+        decide(repo, fingerprints, "approved", LEGAL)
     return fingerprints
 
 

@@ -171,7 +171,7 @@ class Services:
     def _load(self, base: str | None, head: str | None) -> Change:
         from governance.check import run_check
 
-        result = run_check(self.config, self.repo, base, head)
+        result = run_check(self.repo, base, head)
         return self._change_from(result, base, head)
 
     def _summary_change(self, summary: ChangeSummary) -> Change:
@@ -257,7 +257,6 @@ class Services:
         if change.read_only_reason is not None:
             raise ReviewError(change.read_only_reason)
         records = decide(
-            self.config,
             self.repo,
             list(fingerprints),
             decision.value,

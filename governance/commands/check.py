@@ -8,7 +8,6 @@ import click
 
 from governance.check import CheckResult, run_check
 from governance.commands._options import emit
-from governance.config import load_config
 
 
 def render(result: CheckResult, fmt: str) -> str:
@@ -40,9 +39,8 @@ def render(result: CheckResult, fmt: str) -> str:
 def run(repo: Path, base: str | None, head: str | None, fmt: str, output: Path | None) -> int:
     from governance.gitrepo import GitRepository
 
-    config = load_config(repo)
     git_repository = GitRepository.open(repo)
-    result = run_check(config, git_repository, base, head)
+    result = run_check(git_repository, base, head)
     text = render(result, fmt)
     emit(text, output)
     if output is not None:

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from governance.config import load_config
 from governance.identity import current_identity
 
 
@@ -25,11 +24,9 @@ def run(
     from governance.gitrepo import GitRepository
     from governance.review import decide
 
-    config = load_config(repo)
     git_repository = GitRepository.open(repo)
     reviewer = current_identity(git_repository, identity)
     records = decide(
-        config,
         git_repository,
         list(fingerprints),
         decision,
@@ -46,9 +43,10 @@ def run(
             f"{record.decision.value} {record.fingerprint} ({record.rule} {record.path} in "
             f"{record.policy}) by {record.reviewer}{signed}: {record.file}"
         )
+    folders = sorted({Path(record.file).parent.as_posix() for record in records if record.file})
     click.echo(
         f"Commit the record{'s' if len(records) != 1 else ''} with the change: "
-        f"git add {config.ledger} && git commit",
+        f"git add {' '.join(folders) or '.'} && git commit",
         err=True,
     )
     return 0

@@ -20,6 +20,12 @@ def _sides(result: CheckResult) -> str:
 def _headline(result: CheckResult) -> str:
     blocking = len(result.blocking)
     total = len(result.findings)
+    if result.integrity:
+        count = len(result.integrity)
+        return (
+            f"govern check: FAIL: {count} review record{'s' if count != 1 else ''} deleted or "
+            "edited in this change"
+        )
     if blocking:
         return (
             f"govern check: FAIL: {blocking} of {total} finding{'s' if total != 1 else ''} "
@@ -36,6 +42,9 @@ def format_json(result: CheckResult) -> str:
 
 def format_text(result: CheckResult) -> str:
     lines = [_headline(result), f"  comparing {_sides(result)}"]
+    if result.integrity:
+        lines += ["", "review ledger:"]
+        lines += [f"  [BLOCKING] {item.describe()}" for item in result.integrity]
     for policy in result.report.policies:
         items = [item for item in result.findings if item.policy is policy]
         if not items:
@@ -73,9 +82,12 @@ def _cell(text: str) -> str:
 
 
 def format_markdown(result: CheckResult) -> str:
-    icon = ":x:" if result.blocking else ":white_check_mark:"
+    icon = ":x:" if result.verdict == "fail" else ":white_check_mark:"
     lines = [f"### {icon} {_headline(result).removeprefix('govern check: ')}", ""]
     lines.append(f"Comparing `{_cell(_sides(result))}`.")
+    if result.integrity:
+        lines += ["", "**The review ledger is append-only**", ""]
+        lines += [f"- :x: {_cell(item.describe())}" for item in result.integrity]
     if result.findings:
         lines += [
             "",

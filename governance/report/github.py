@@ -43,7 +43,10 @@ def command(
 
 
 def format_check(result: CheckResult) -> str:
-    lines: list[str] = []
+    lines = [
+        command("error", item.describe(), file=item.file, line=1, title="govern: review ledger")
+        for item in result.integrity
+    ]
     for item in result.findings:
         finding = item.finding
         title = f"{finding.level.value}: {finding.rule} ({finding.fingerprint})"

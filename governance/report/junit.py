@@ -68,6 +68,31 @@ def format_check(result: CheckResult) -> str:
             suite.append(_case(item))
         total_failures += failures
         total_tests += len(items)
+    if result.integrity:
+        suite = ElementTree.SubElement(
+            suites,
+            "testsuite",
+            {
+                "name": "review ledger",
+                "tests": str(len(result.integrity)),
+                "failures": str(len(result.integrity)),
+                "errors": "0",
+                "skipped": "0",
+                "time": "0",
+            },
+        )
+        for tampered in result.integrity:
+            case = ElementTree.SubElement(
+                suite,
+                "testcase",
+                {"classname": "review ledger", "name": tampered.file, "time": "0"},
+            )
+            failure = ElementTree.SubElement(
+                case, "failure", {"message": tampered.describe(), "type": "append-only"}
+            )
+            failure.text = tampered.describe()
+        total_failures += len(result.integrity)
+        total_tests += len(result.integrity)
     if total_tests == 0:
         suite = ElementTree.SubElement(
             suites,

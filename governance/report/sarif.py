@@ -25,6 +25,7 @@ from governance.findings import Level
 
 if TYPE_CHECKING:
     from governance.check import CheckResult, FindingCheck
+    from governance.ledger import Tampering
     from governance.rules.registry import Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -104,6 +105,22 @@ def _result(item: FindingCheck, rule_index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
+def _ledger_result(tampered: Tampering) -> dict[str, Any]:
+    return {
+        "ruleId": "govern/ledger-append-only",
+        "level": "error",
+        "message": {"text": tampered.describe()},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": tampered.file},
+                    "region": {"startLine": 1},
+                }
+            }
+        ],
+    }
+
+
 def sarif_document(result: CheckResult) -> dict[str, Any]:
     from governance.rules.registry import load_rules
 
@@ -131,7 +148,10 @@ def sarif_document(result: CheckResult) -> dict[str, Any]:
                 ],
             }
         ],
-        "results": [_result(item, rule_index) for item in result.findings],
+        "results": [
+            *(_ledger_result(item) for item in result.integrity),
+            *(_result(item, rule_index) for item in result.findings),
+        ],
         "properties": {
             "verdict": result.verdict,
             "base": {"ref": scope.base_ref, "commit": scope.base},

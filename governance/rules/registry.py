@@ -3,17 +3,17 @@
 A *rule* is public metadata users configure by id: its default level, what it fires on and the
 legal rationale. A *detector* is a function that looks at a :class:`~governance.diff.PolicyDiff`
 and yields :class:`Hit` objects for one rule; several detectors may feed one rule (a third party
-can be added as a structured recipient or named in prose). Users add rules from Python modules
-listed in ``[tool.govern] plugins``; they register with the same decorators.
+can be added as a structured recipient or named in prose). Users add rules from installed
+packages (entry points in the ``govern.rules`` group) enabled by name in ``[tool.govern] plugins``;
+they register with the same decorators.
 """
 
 from __future__ import annotations
 
 import importlib
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
 from governance.errors import ConfigError, GovernError
@@ -33,6 +33,7 @@ class Rule:
     description: str
     rationale: str
     area: str
+    module: str = field(default="", compare=False)  # where it was declared
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,25 @@ class Registry:
                     field=f"tool.govern.rules.{rule_id}",
                 )
 
+    def restricted_to(self, modules: tuple[str, ...]) -> Registry:
+        """The rules and detectors declared in modules whose names start with ``modules``."""
+
+        def allowed(module: str) -> bool:
+            return any(module == name or module.startswith(name + ".") for name in modules)
+
+        return Registry(
+            rules={
+                key: rule
+                for key, rule in self.rules.items()
+                if not rule.module or allowed(rule.module)
+            },
+            detectors=[
+                (rule_id, detect)
+                for rule_id, detect in self.detectors
+                if allowed(getattr(detect, "__module__", ""))
+            ],
+        )
+
     def __iter__(self) -> Iterator[Rule]:
         return iter(sorted(self.rules.values(), key=lambda rule: (rule.area, rule.id)))
 
@@ -125,8 +145,23 @@ def rule(
     rule_id: str, level: Level, *, description: str, rationale: str, area: str
 ) -> Callable[[Detector], Detector]:
     """Declare a rule and register the decorated function as its first detector."""
-    REGISTRY.add_rule(Rule(rule_id, level, description, rationale, area))
-    return REGISTRY.detector(rule_id)
+
+    def register(function: Detector) -> Detector:
+        REGISTRY.add_rule(
+            Rule(rule_id, level, description, rationale, area, module=function.__module__)
+        )
+        return REGISTRY.detector(rule_id)(function)
+
+    return register
+
+
+def declare(
+    rule_id: str, level: Level, *, description: str, rationale: str, area: str, module: str
+) -> Rule:
+    """Declare a rule whose findings come from elsewhere than a policy diff (settings, scans)."""
+    declared = Rule(rule_id, level, description, rationale, area, module=module)
+    REGISTRY.add_rule(declared)
+    return declared
 
 
 def detector(rule_id: str) -> Callable[[Detector], Detector]:
@@ -157,52 +192,54 @@ _BUILTIN_MODULES = (
     "metadata",
     "prose",
     "catalog",
+    "settings",
 )
-_loaded_plugins: set[str] = set()
+PLUGIN_GROUP = "govern.rules"
+_BUILTIN_PACKAGE = "governance.rules"
+_loaded_plugins: dict[str, str] = {}  # entry-point name -> the module it loaded
 
 
-def load_rules(
-    plugins: Iterable[str] = (), source: str | None = None, root: Path | None = None
-) -> Registry:
-    """The registry with the built-in rules and the user's plugin modules imported.
+def load_rules(plugins: Iterable[str] = (), source: str | None = None) -> Registry:
+    """The registry with the built-in rules and the named plugins loaded.
 
-    Plugins are imported with the reviewed repository's root first on ``sys.path``, so a
-    ``myrules.py`` next to its ``pyproject.toml`` is found.
+    A plugin is an installed distribution that declares an entry point in the ``govern.rules``
+    group (as pytest and flake8 plugins do); its module registers rules with the same decorators
+    as the built-in ones. Nothing is ever imported from the reviewed repository: a change under
+    review cannot bring code that judges it.
     """
     for name in _BUILTIN_MODULES:
-        module = f"governance.rules.{name}"
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as error:
-            if error.name != module:
-                raise
-    for plugin in plugins:
-        if plugin in _loaded_plugins:
-            continue
-        added = root is not None and str(root) not in sys.path
-        if added:
-            sys.path.insert(0, str(root))
-        try:
-            importlib.import_module(plugin)
-        except ImportError as error:
-            raise ConfigError(
-                f"cannot import rule plugin {plugin!r}: {error}",
-                file=source,
-                field="tool.govern.plugins",
-            ) from None
-        except ValueError as error:  # a plugin redefining a rule differently, or a bad detector
-            raise ConfigError(
-                f"rule plugin {plugin!r}: {error}", file=source, field="tool.govern.plugins"
-            ) from None
-        finally:
-            if added:
-                sys.path.remove(str(root))
-        _loaded_plugins.add(plugin)
+        importlib.import_module(f"governance.rules.{name}")
+    wanted = [plugin for plugin in plugins if plugin not in _loaded_plugins]
+    if wanted:
+        available = {entry.name: entry for entry in entry_points(group=PLUGIN_GROUP)}
+        for plugin in wanted:
+            entry = available.get(plugin)
+            if entry is None:
+                listed = ", ".join(sorted(available)) or "none is installed"
+                raise ConfigError(
+                    f"no installed rule plugin is named {plugin!r} (installed: {listed})",
+                    file=source,
+                    field="tool.govern.plugins",
+                    hint="install the package that provides it; plugins declare an entry point "
+                    f'in the "{PLUGIN_GROUP}" group',
+                )
+            try:
+                entry.load()
+            except Exception as error:  # noqa: BLE001 - a broken plugin is a setting to fix
+                raise ConfigError(
+                    f"rule plugin {plugin!r} failed to load: {type(error).__name__}: {error}",
+                    file=source,
+                    field="tool.govern.plugins",
+                ) from None
+            _loaded_plugins[plugin] = entry.module
     return REGISTRY
 
 
 def registry_for(config: Config) -> Registry:
-    """The registry for one repository: built-ins, its plugins, its overrides checked."""
-    registry = load_rules(config.plugins, config.source, config.root)
+    """The rules one repository's settings enable: the built-in ones and its listed plugins (a
+    plugin another repository enabled in this process does not count), overrides checked."""
+    load_rules(config.plugins, config.source)
+    modules = tuple(_loaded_plugins[plugin] for plugin in config.plugins)
+    registry = REGISTRY.restricted_to((_BUILTIN_PACKAGE, *modules))
     registry.check_overrides(config.rules, config.source)
     return registry
