@@ -41,6 +41,7 @@ class TopLevel(Group):
 
     ORDER = [
         "demo",
+        "init",
         "validate",
         "render",
         "schema",
@@ -78,6 +79,27 @@ def cli() -> None:
     Check a PR:       govern check --base origin/main
     Compare files:    govern diff old.yaml new.yaml
     """
+
+
+@cli.command()
+@click.option(
+    "--signing",
+    is_flag=True,
+    help="Also set up SSH signing: add your key (git config user.signingkey) to the allowed "
+    "signers under your email (--as, or git config user.email).",
+)
+@identity_option
+@repo_option
+def init(signing: bool, identity: str | None, repo: Path) -> int:
+    """Write a starter configuration (govern.toml) into the repository, never overwriting one.
+
+    \b
+    Commit it in a change of its own: the gate judges every change by the settings
+    of its base, so settings a change adds take effect for the changes after it.
+    Without --signing, anyone can type `--as counsel@...`: approvals are claims.
+    With --signing, reviews are signed with SSH keys and the gate checks them.
+    """
+    return dispatch("init", repo=repo, signing=signing, identity=identity)
 
 
 @cli.command()
@@ -163,6 +185,11 @@ def check(base: str | None, head: str | None, fmt: str, output: Path | None, rep
     .govern-ledger/ added by the change, and fails while a material finding has no approval or
     downgrade by a legal reviewer who did not author it, a finding is rejected, or (with
     require_announcement, the default) an approved material finding has no approved announcement.
+
+    Everything that decides the verdict (reviewers, rule levels, plugins, signing, the
+    catalogue) is read from BASE, never from the change: a change that edits those settings gets
+    a governance-config-changed finding instead. Each policy is also compared with its last
+    published version, so a material change cannot land in harmless-looking steps.
 
     \b
     Defaults: HEAD is the working tree when policies or review records have
@@ -251,7 +278,8 @@ def rules(repo: Path, fmt: str) -> int:
     """The rule catalogue: id, default level, description and rationale of every rule.
 
     Change a rule's level or turn it off in [tool.govern] rules = {"rule-id" = "minor"} ("off");
-    add rules from your own modules with plugins = ["myrules"].
+    enable rules from installed packages (entry points in the "govern.rules" group) with
+    plugins = ["their-name"]. Nothing is ever imported from the repository itself.
     """
     return dispatch("rules", repo=repo, fmt=fmt)
 
@@ -270,7 +298,8 @@ def index(rev: str, fmt: str, repo: Path) -> int:
 
     Incremental: only commits not indexed before are read, and a policy version already parsed
     (same git blob) is never parsed again. Safe to interrupt and to run twice at once. The store
-    is .govern/govern.db in the repository, or the database GOVERN_DATABASE_URL names.
+    is govern/govern.db inside the repository's git directory (never committed), or the database
+    GOVERN_DATABASE_URL names.
     """
     return dispatch("index", repo=repo, rev=rev, fmt=fmt)
 
