@@ -103,7 +103,5 @@ def _public_key(root: Path) -> str:
         text = public.read_text(encoding="utf-8")
     parts = text.split()
     if len(parts) < 2 or not parts[0].startswith(("ssh-", "ecdsa-", "sk-")):
-        raise ConfigError(
-            "git config user.signingkey does not name an SSH public key", hint=hint
-        )
+        raise ConfigError("git config user.signingkey does not name an SSH public key", hint=hint)
     return f"{parts[0]} {parts[1]}"
