@@ -19,17 +19,25 @@ if TYPE_CHECKING:
     from governance.model import Policy
 
 
+# A line that states a page's date: a version whose diff touches none cannot have a new
+# last_updated, so it is not parsed (a policy's history can hold thousands of large versions).
+DATE_LINES = "updated|effective|modified|revised|date"
+
+
 def published_baseline(repo: GitRepository, path: str, base: str) -> Baseline | None:
     """The last published version of the policy file at ``path`` as of the commit ``base``
     (None when the policy does not exist there)."""
     versions = [v for v in repo.versions(path, base, first_parent=True) if v.blob_sha]
     if not versions:
         return None
+    dated = repo.commits_changing_lines(base, path, DATE_LINES)
     for version in versions:  # newest first
         if version.previous_blob_sha is None:
             return Baseline(
                 commit=version.commit, blob=version.blob_sha or "", reason="its first version"
             )
+        if version.commit not in dated:
+            continue
         before = _parse(repo, version.previous_path or version.path, version.previous_blob_sha)
         after = _parse(repo, version.path, version.blob_sha or "")
         if before is None or after is None:

@@ -559,6 +559,23 @@ class GitRepository:
                 versions.append(_version_of(commit, change))
         return versions
 
+    def commits_changing_lines(self, rev: str, path: str, pattern: str) -> set[str]:
+        """Commits on the first-parent line of ``rev`` whose diff of the file ``path`` (followed
+        through renames) adds or removes a line matching ``pattern`` (case-insensitive ERE)."""
+        output = self._run(
+            "log",
+            "--first-parent",
+            "--follow",
+            "--format=%H",
+            "--regexp-ignore-case",
+            "-G",
+            pattern,
+            self.resolve(rev),
+            "--",
+            self.relative(path),
+        )
+        return set(output.decode().split())
+
     def last_change(self, rev: str, path: str) -> Version | None:
         """The commit at or before ``rev`` that last changed ``path`` (following renames)."""
         sha = self.resolve(rev)
