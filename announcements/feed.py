@@ -1,4 +1,9 @@
-"""The announcement feed the app reads: ``govern.feed/1`` (CONTRACT.md), newest first."""
+"""The announcement feed the app reads: ``govern.feed/1``, newest first.
+
+Each entry carries ``content_sha256``: the hash of its title, bodies, severity, re-consent flag,
+consent revision and notice period, which the release manager's approval record holds too, so
+``govern check`` can tell an approved entry from an edited or injected one.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +34,7 @@ def feed_entry(
         "requires_reconsent": data.requires_reconsent,
         "consent_revision": data.consent_revision,
         "links": links,
+        "content_sha256": data.content_sha256,
     }
 
 

@@ -54,7 +54,7 @@ def dates_of(
     """When it is (or would be, if published now) published, and when it takes effect."""
     published = data.published_at or now or utc_now()
     effective = data.effective_at if data.published_at else None
-    return published, effective or effective_at(published, config.notice_days)
+    return published, effective or effective_at(published, data.notice_days)
 
 
 def announcement_context(
@@ -79,7 +79,7 @@ def announcement_context(
             "consent_revision": data.consent_revision,
             "published_at": format_time(published),
             "effective_at": format_time(effective),
-            "notice_days": config.notice_days,
+            "notice_days": data.notice_days,
             "links": links(config, data.policy_id, policy_title),
         }
     }

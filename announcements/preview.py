@@ -10,7 +10,6 @@ from announcements.outputs import render_preview
 from announcements.record import AnnouncementData
 from governance.atomic import write_atomic
 from governance.config import Config
-from governance.store import Store
 
 
 def preview_html(config: Config, data: AnnouncementData, now: datetime | None = None) -> str:
@@ -18,7 +17,7 @@ def preview_html(config: Config, data: AnnouncementData, now: datetime | None = 
     return render_preview(config, data, workflow.policy_title(config, data.policy_id), now)
 
 
-def write_preview(config: Config, store: Store, announcement_id: str, output: Path) -> Path:
-    data = workflow.get(store, announcement_id)
+def write_preview(config: Config, announcement_id: str, output: Path) -> Path:
+    data = workflow.get(config, announcement_id)
     write_atomic(output, preview_html(config, data))
     return output

@@ -1,26 +1,31 @@
-"""An announcement as the rest of the code sees it: a plain snapshot of its row in the store.
+"""An announcement as the rest of the code sees it: its records in the ledger, folded.
 
-The store's SQLModel row lives only inside a session; everything outside (commands, the TUI,
-rendering, publishing) works on this detached, validated copy.
+The ledger in git holds every step of an announcement's life (see :mod:`announcements.lifecycle`
+and :mod:`announcements.workflow`); this is the state they add up to, which commands, the review
+app, rendering and publishing work on.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from announcements.lifecycle import Status
 from announcements.safe_markdown import markdown_to_html
 
+__all__ = ["AnnouncementData", "Status", "Step", "format_time", "utc_now"]
 
-class Status(StrEnum):
-    draft = "draft"  # drafted or edited, not yet submitted
-    submitted = "submitted"  # waiting for a release manager
-    approved = "approved"
-    rejected = "rejected"  # back to the drafter: edit and submit again
-    published = "published"  # in the feed; final
+
+class Step(BaseModel):
+    """One event of an announcement's history, for people to read."""
+
+    event: str
+    actor: str
+    at: datetime
+    reason: str | None = None
+    file: str | None = None
 
 
 class AnnouncementData(BaseModel):
@@ -42,6 +47,14 @@ class AnnouncementData(BaseModel):
     published_at: datetime | None = None
     effective_at: datetime | None = None
     severity: str = "material"
+    notice_days: int = 30
+    editors: list[str] = Field(default_factory=list, description="Who drafted or edited it")
+    base_blob: str | None = None
+    head_blob: str | None = None
+    content_sha256: str | None = Field(None, description="Of what it says now")
+    approved_sha256: str | None = Field(None, description="Of what the release manager approved")
+    steps: int = 0
+    history: list[Step] = Field(default_factory=list)
 
     @field_validator("created_at", "updated_at", "published_at", "effective_at")
     @classmethod

@@ -37,20 +37,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from governance.config import ReviewerRole
+from governance.feed_check import feed_problems
 from governance.findings import Finding, Level, PolicyReport, Report, Side
 from governance.identity import same_identity
 from governance.ledger import (
     ABSENT,
-    AnnouncementDecision,
+    AnnouncementEvent,
     AnnouncementRecord,
     Decision,
     Ledger,
     LedgerRecord,
     ReviewRecord,
-    Tampering,
     earlier_payloads,
     format_time,
     read_ledger,
@@ -85,6 +85,16 @@ _BLOCKING = {
     ReviewStatus.needs_announcement,
     ReviewStatus.announcement_rejected,
 }
+
+
+class IntegrityProblem(Protocol):
+    """Something in the change that no review can approve: a review record deleted or edited,
+    a feed entry that is not what was approved. Names the file."""
+
+    @property
+    def file(self) -> str: ...
+
+    def describe(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -177,7 +187,7 @@ class CheckResult:
     warnings: list[str] = field(default_factory=list)
     require_announcement: bool = True
     require_signatures: bool = False
-    integrity: list[Tampering] = field(default_factory=list)  # the ledger edited: always fails
+    integrity: list[IntegrityProblem] = field(default_factory=list)  # always fails
 
     @property
     def verdict(self) -> str:
@@ -211,8 +221,7 @@ class CheckResult:
         data["ignored"] = [entry.to_json_data() for entry in self.ignored]
         data["warnings"] = list(self.warnings)
         data["integrity"] = [
-            {"file": item.file, "what": item.what, "where": item.where, "message": item.describe()}
-            for item in self.integrity
+            {"file": item.file, "message": item.describe()} for item in self.integrity
         ]
         data["settings"] = {
             "require_announcement": self.require_announcement,
@@ -276,13 +285,15 @@ def judge(repo: GitRepository, scope: ChangeScope, report: Report, ledger: Ledge
     warnings: list[str] = []
     if not settings.require_signatures:
         warnings.append(UNSIGNED_WARNING)
-    problems = tampering(
-        repo.root,
-        scope.base,
-        scope.head_commit,
-        settings.ledger,
-        working_tree=scope.is_working_tree,
-    )
+    problems: list[IntegrityProblem] = [
+        *tampering(
+            repo.root,
+            scope.base,
+            scope.head_commit,
+            settings.ledger,
+            working_tree=scope.is_working_tree,
+        )
+    ]
     signers = (
         (
             settings.read_file(settings.allowed_signers),
@@ -293,6 +304,7 @@ def judge(repo: GitRepository, scope: ChangeScope, report: Report, ledger: Ledge
     )
     earlier = earlier_payloads(repo.root, scope.base, settings.ledger)
     context = _Context(repo, scope, signers, earlier)
+    problems += feed_problems(scope, ledger, context.counts_as_release_decision)
 
     findings = {
         (policy.policy, finding.fingerprint): (policy, finding)
@@ -320,6 +332,8 @@ def judge(repo: GitRepository, scope: ChangeScope, report: Report, ledger: Ledge
 
     announced: dict[tuple[str, str], list[AnnouncementRecord]] = {}
     for announcement in ledger.announcements:
+        if not announcement.event.is_decision:
+            continue  # drafts, submissions and publications are not decisions
         keys = [(announcement.policy, fp) for fp in announcement.fingerprints]
         covered = [key for key in keys if key in findings]
         if not covered:
@@ -395,9 +409,7 @@ def _status_of(
     if record.decision is Decision.not_material:
         return FindingCheck(policy, finding, ReviewStatus.not_material, record, ignored=ignored)
     announcement = (
-        max(
-            announcements, key=lambda a: (a.decided_at, a.decision is AnnouncementDecision.rejected)
-        )
+        max(announcements, key=lambda a: (a.decided_at, a.event is AnnouncementEvent.rejected))
         if announcements
         else None
     )
@@ -405,7 +417,7 @@ def _status_of(
         return FindingCheck(policy, finding, ReviewStatus.approved, record, announcement, ignored)
     if announcement is None:
         return FindingCheck(policy, finding, ReviewStatus.needs_announcement, record, None, ignored)
-    if announcement.decision is AnnouncementDecision.rejected:
+    if announcement.event is AnnouncementEvent.rejected:
         return FindingCheck(
             policy, finding, ReviewStatus.announcement_rejected, record, announcement, ignored
         )
@@ -424,6 +436,13 @@ class _Context:
 
     def is_new(self, record: LedgerRecord) -> bool:
         return record.content_hash(64) not in self.earlier
+
+    def counts_as_release_decision(self, record: LedgerRecord) -> bool:
+        """A release manager's record valid by role, authorship and signature, whenever made."""
+        role = _role_in(self.scope.settings.reviewers, record.reviewer)
+        if role is not ReviewerRole.release or record.role is not role:
+            return False
+        return self._signature_problem(record) is None
 
     def problem_with(
         self,
@@ -461,16 +480,18 @@ class _Context:
         authors = self.scope.authors_of(self.repo, policy.file, since)
         if any(same_identity(record.reviewer, author) for author in authors):
             return f"self-approval: {record.reviewer} authored this change to {policy.policy}"
-        if self.signers is not None:
-            from governance.signing import verify
+        return self._signature_problem(record)
 
-            allowed, name = self.signers
-            outcome = verify(
-                record.canonical_payload(), record.signature, record.reviewer, allowed, name
-            )
-            if not outcome.valid:
-                return outcome.reason
-        return None
+    def _signature_problem(self, record: LedgerRecord) -> str | None:
+        if self.signers is None:
+            return None
+        from governance.signing import verify
+
+        allowed, name = self.signers
+        outcome = verify(
+            record.canonical_payload(), record.signature, record.reviewer, allowed, name
+        )
+        return None if outcome.valid else outcome.reason
 
     def _binding_problem(self, record: LedgerRecord, policy: PolicyReport) -> str | None:
         if not record.is_bound:

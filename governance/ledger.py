@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import yaml
 from pydantic import (
@@ -70,9 +70,33 @@ class Decision(StrEnum):
         return self is not Decision.approved
 
 
-class AnnouncementDecision(StrEnum):
+class AnnouncementEvent(StrEnum):
+    """A step in an announcement's life (see :mod:`announcements.lifecycle`)."""
+
+    drafted = "drafted"
+    edited = "edited"
+    submitted = "submitted"
     approved = "approved"
     rejected = "rejected"
+    published = "published"
+
+    @property
+    def is_decision(self) -> bool:
+        """A release manager's decision, which ``check`` reads."""
+        return self in (AnnouncementEvent.approved, AnnouncementEvent.rejected)
+
+
+class AuditAnchor(BaseModel):
+    """Where a record's event sits in the audit log: the store, its place in the hash chain and
+    the hashes, so the log can be checked against git (and rebuilt from it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    store: str = Field(min_length=1, max_length=500, description="The store's location")
+    seq: int = Field(ge=1, le=2**62)
+    at: str = Field(max_length=40, description="The event's time, as hashed")
+    prev: str = Field(pattern=r"^[0-9a-f]{64}$")
+    hash: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
 def utc_now() -> datetime:
@@ -102,6 +126,9 @@ class _Record(BaseModel):
     role: ReviewerRole
     decided_at: datetime
     reason: str | None = None
+    audit: AuditAnchor | None = Field(
+        None, description="The audit-log event this record was appended as (see audit verify)"
+    )
     signature: str | None = None
     file: str | None = Field(None, exclude=True, description="Repository path it was read from")
 
@@ -147,6 +174,16 @@ class _Record(BaseModel):
         data = self.model_dump(mode="json", by_alias=True, exclude={"signature"})
         return {key: value for key, value in data.items() if value is not None}
 
+    def audit_detail(self) -> dict[str, Any]:
+        """What the audit log stores of this record: every field but the anchor and signature."""
+        return {key: value for key, value in self.fields().items() if key != "audit"}
+
+    def audit_action(self) -> str:
+        raise NotImplementedError
+
+    def audit_subject(self) -> str:
+        raise NotImplementedError
+
     def canonical_payload(self) -> bytes:
         """What a signature covers: every field but the signature, as canonical JSON."""
         return json.dumps(
@@ -176,6 +213,7 @@ class ReviewRecord(_Record):
     fingerprint: str = Field(pattern=r"^[0-9a-f]{6,64}$")
     rule: str = Field(min_length=1)
     path: str = Field("", description="Where in the policy the finding is (informative)")
+    message: str | None = Field(None, description="The finding as the reviewer read it")
     decision: Decision
     note: str | None = None
 
@@ -188,6 +226,7 @@ class ReviewRecord(_Record):
             "fingerprint",
             "rule",
             "path",
+            "message",
             "base_blob",
             "head_blob",
             "decision",
@@ -196,20 +235,65 @@ class ReviewRecord(_Record):
             "decided_at",
             "note",
             "reason",
+            "audit",
         ]
         return {key: data[key] for key in order if key in data}
+
+    def audit_action(self) -> str:
+        return f"review.{self.decision.value}"
+
+    def audit_subject(self) -> str:
+        return f"{self.policy}#{self.fingerprint}"
 
     def file_name(self) -> str:
         return f"{self.fingerprint}-{self.decision.value}-{self.content_hash()}.yaml"
 
 
+class AnnouncementContent(BaseModel):
+    """What an announcement says: drafted, edited, approved and published as one unit."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=200)
+    body_markdown: str = Field(min_length=1, max_length=50_000)
+    severity: Literal["material"] = "material"
+    requires_reconsent: bool = False
+    consent_revision: int = Field(1, ge=1, le=1_000_000)
+    notice_days: int = Field(30, ge=0, le=3650, description="Effect: publication + this")
+
+    def sha256(self, policy: str, body_html: str) -> str:
+        """The hash of exactly what is published (the HTML body is derived from the Markdown
+        by govern's sanitiser, and hashed too, so a change of either shows)."""
+        data = {**self.model_dump(mode="json"), "policy": policy, "body_html": body_html}
+        canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 class AnnouncementRecord(_Record):
-    """A release manager's decision on an announcement that covers approved findings."""
+    """One step in an announcement's life: drafted or edited (with its content), submitted,
+    approved or rejected by a release manager, published. ``check`` reads the decisions; the
+    feed's entries must match an approved, published content."""
 
     kind: Literal["announcement"] = "announcement"
-    announcement: str = Field(min_length=1, description="The announcement's id")
-    fingerprints: list[str] = Field(min_length=1)
-    decision: AnnouncementDecision
+    announcement: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    fingerprints: list[str] = Field(min_length=1, max_length=10_000)
+    event: AnnouncementEvent
+    step: int | None = Field(None, ge=1, le=100_000, description="Order within the announcement")
+    base_commit: str | None = Field(None, pattern=r"^[0-9a-f]{40,64}$")
+    head_commit: str | None = Field(None, pattern=r"^[0-9a-f]{40,64}$")
+    content: AnnouncementContent | None = Field(None, description="drafted and edited only")
+    content_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
+    published_at: datetime | None = None
+    effective_at: datetime | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_decision(cls, data: Any) -> Any:
+        """Records before 0.2 held only a release manager's ``decision``."""
+        if isinstance(data, dict) and "decision" in data and "event" not in data:
+            data = {**data, "event": data["decision"]}
+            del data["decision"]
+        return data
 
     @field_validator("fingerprints")
     @classmethod
@@ -219,27 +303,61 @@ class AnnouncementRecord(_Record):
                 raise ValueError(f"{value!r} is not a finding fingerprint")
         return values
 
+    @field_validator("published_at", "effective_at")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        try:
+            return value.astimezone(UTC).replace(microsecond=0)
+        except OverflowError:
+            raise ValueError("the time is out of range") from None
+
+    @field_serializer("published_at", "effective_at")
+    def _iso_times(self, value: datetime | None) -> str | None:
+        return format_time(value) if value is not None else None
+
+    @property
+    def decision(self) -> AnnouncementEvent:
+        return self.event
+
     def fields(self) -> dict[str, Any]:
         data = super().fields()
         order = [
             "kind",
             "schema",
             "announcement",
+            "step",
+            "event",
             "policy",
             "fingerprints",
             "base_blob",
             "head_blob",
-            "decision",
+            "base_commit",
+            "head_commit",
+            "content",
+            "content_sha256",
             "reviewer",
             "role",
             "decided_at",
             "reason",
+            "published_at",
+            "effective_at",
+            "audit",
         ]
         return {key: data[key] for key in order if key in data}
 
+    def audit_action(self) -> str:
+        return f"announcement.{self.event.value}"
+
+    def audit_subject(self) -> str:
+        return f"announcement:{self.announcement}"
+
     def file_name(self) -> str:
         slug = re.sub(r"[^A-Za-z0-9._-]+", "-", self.announcement).strip("-.")[:60] or "x"
-        return f"announcement-{slug}-{self.decision.value}-{self.content_hash()}.yaml"
+        return f"announcement-{slug}-{self.event.value}-{self.content_hash()}.yaml"
 
 
 LedgerRecord = ReviewRecord | AnnouncementRecord
@@ -529,65 +647,54 @@ def sign_record(record: LedgerRecord, key: Path) -> LedgerRecord:
     return record
 
 
-def write_record(config: Config, record: LedgerRecord, key: Path | None = None) -> Path:
-    """Write one record atomically (signed with ``key`` when given); returns its path."""
-    if key is not None:
-        sign_record(record, key)
-    elif config.require_signatures and not record.signature:
+class AuditLog(Protocol):
+    """The store's audit log, as the ledger needs it (no database import on the CI path)."""
+
+    location: str
+
+    def record_audit(
+        self, actor: str, action: str, subject: str, detail: dict[str, Any] | None = None
+    ) -> Any: ...
+
+
+def write_record(
+    config: Config,
+    record: LedgerRecord,
+    key: Path | None = None,
+    *,
+    audit: AuditLog | None = None,
+) -> Path:
+    """Write one record atomically; returns its path.
+
+    With ``audit``, the record is first appended to the audit log as an event, and the record
+    carries that event's place in the hash chain (``audit``), so the log can be checked against
+    what is committed. With ``key``, the record is then signed over its whole content.
+    """
+    if key is None and config.require_signatures and not record.signature:
         raise ReviewError(
             "this repository requires signed reviews (require_signatures = true)",
             field="--key",
             hint="pass --key PATH (or set GOVERN_SIGNING_KEY or git config user.signingkey)",
         )
+    if audit is not None:
+        event = audit.record_audit(
+            record.reviewer, record.audit_action(), record.audit_subject(), record.audit_detail()
+        )
+        record.audit = AuditAnchor(
+            store=audit.location,
+            seq=event.seq,
+            at=event_time(event.at),
+            prev=event.prev_hash,
+            hash=event.hash,
+        )
+    if key is not None:
+        sign_record(record, key)
     path = record_path(config, record)
     write_atomic(path, record.to_yaml())
     record.file = path.relative_to(config.root).as_posix()
     return path
 
 
-def write_announcement_record(
-    config: Config,
-    announcement_id: str,
-    policy_id: str,
-    fingerprints: list[str],
-    decision: str,
-    identity: str,
-    reason: str | None,
-    key: str | Path | None = None,
-) -> AnnouncementRecord:
-    """Record a release manager's decision on an announcement in the ledger (for ``announce``).
-
-    Checks what the ledger itself can check: the identity is a configured release manager, a
-    rejection has a reason, and the record is signed when the repository requires it. The caller
-    (announcements) appends the same decision to the audit log.
-    """
-    from governance.signing import signing_key
-
-    role = config.role_of(identity)
-    if role is not ReviewerRole.release:
-        raise ReviewError(
-            f"{identity} is not a release manager in [tool.govern.reviewers]"
-            + (f" (listed as {role.value})" if role else ""),
-            field="--as",
-            hint='add  "EMAIL" = "release"  under [tool.govern.reviewers]',
-        )
-    try:
-        chosen = AnnouncementDecision(decision)
-    except ValueError:
-        raise ReviewError(
-            f"an announcement decision is approved or rejected, not {decision!r}"
-        ) from None
-    if chosen is AnnouncementDecision.rejected and not (reason and reason.strip()):
-        raise ReviewError("a rejection needs --reason", field="--reason")
-    record = AnnouncementRecord(
-        announcement=announcement_id,
-        policy=policy_id,
-        fingerprints=sorted(set(fingerprints)),
-        decision=chosen,
-        reviewer=identity,
-        role=role,
-        decided_at=utc_now(),
-        reason=reason.strip() if reason else None,
-    )
-    write_record(config, record, signing_key(config.root, key))
-    return record
+def event_time(moment: datetime) -> str:
+    """An audit event's time exactly as its hash covers it."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")

@@ -214,9 +214,9 @@ def _decision_command(
 
     command.__doc__ = doc
     command = repo_option(key_option(change_options(command)))
-    command = click.option("--note", default=None, help="A note for the record (optional).")(
-        command
-    )
+    command = click.option(
+        "--note", default=None, help="A note for the record (optional; '-': write it in $EDITOR)."
+    )(command)
     if reason_help:
         command = click.option("--reason", required=True, help=reason_help)(command)
     command = identity_option(command)
@@ -237,13 +237,13 @@ _decision_command(
 _decision_command(
     "downgrade",
     "not-material",
-    "Why the change is not material (required).",
+    "Why the change is not material (required; '-': write it in $EDITOR).",
     "A legal reviewer records that FINGERPRINTS are not material, and why.",
 )
 _decision_command(
     "reject",
     "rejected",
-    "What has to change (required).",
+    "What has to change (required; '-': write it in $EDITOR).",
     "A legal reviewer sends the change behind FINGERPRINTS back; check fails until it changes.",
 )
 
@@ -348,13 +348,26 @@ def audit() -> None:
 )
 @repo_option
 def audit_verify(fmt: str, repo: Path) -> int:
-    """Check the audit log's hash chain: every event unedited, none removed, none reordered.
+    """Check the audit log: its hash chain (every event unedited, none removed, none reordered),
+    and the events the review and announcement records in git were appended as (their audit
+    anchors), so a log that was rewritten, cut, emptied, deleted or replaced is reported too.
 
     \b
-    Exit codes: 0 the chain is intact; 1 it was tampered with (each problem names the
-    event by its sequence number); 2 the store cannot be opened.
+    Exit codes: 0 intact; 1 the log does not match (each problem names the event by its
+    sequence number, and the record that was anchored in it); 2 the store cannot be opened.
     """
     return dispatch("audit", repo=repo, fmt=fmt)
+
+
+@audit.command("rebuild")
+@repo_option
+def audit_rebuild(repo: Path) -> int:
+    """Restore a lost audit log (a new, empty store) from the records committed in git.
+
+    Each event is checked against the hash its record was anchored with before it is written;
+    then the log is verified as by `govern audit verify`.
+    """
+    return dispatch("audit", repo=repo, fmt="text", action="rebuild")
 
 
 # --- announcements (helper E): the group lives in commands/announce.py, which imports

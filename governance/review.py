@@ -12,15 +12,17 @@ checks what can be checked before anything is written:
   ``git config user.email`` who is about to commit them. ``--as`` is a claim; signatures
   (``require_signatures``) make it verifiable;
 - when signatures are required, a signing key is at hand;
-- the audit log can be written. The decision is appended to the store's audit log right after the
-  ledger file is written; if that fails, the ledger files written by this call are removed again
-  and the error is reported (exit 2): a decision never exists without its audit event. ``check``
-  never needs the store, so CI does not either.
+- the audit log can be written. The decision is appended to the store's audit log first, and the
+  ledger file then carries that event's place in the hash chain (its audit anchor); if the log
+  cannot be written, nothing is (exit 2): a decision never exists without its audit event.
+  ``check`` never needs the store, so CI does not either.
+
+A decision changes a decision: the newest valid record on a finding decides, earlier ones stay in
+the ledger as its history.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,10 +178,8 @@ def decide(
         )
 
     current = read_ledger(settings.root, settings.ledger)
-    store = _open_audit_store(settings)
-    written: list[Path] = []
     records: list[ReviewRecord] = []
-    try:
+    with _open_audit_store(settings) as store:
         for target in targets:
             since = target.finding.since
             record = ReviewRecord(
@@ -187,6 +187,7 @@ def decide(
                 fingerprint=target.finding.fingerprint,
                 rule=target.finding.rule,
                 path=target.finding.path,
+                message=target.finding.message,
                 base_blob=since.blob if since else target.policy.base_blob or ABSENT,
                 head_blob=target.policy.head_blob or ABSENT,
                 decision=chosen,
@@ -200,27 +201,16 @@ def decide(
             if newest is not None and _same_decision(newest, record, signed=signing is not None):
                 records.append(newest)
                 continue
-            written.append(write_record(settings, record, signing))
-            store.record_audit(
-                identity,
-                f"review.{chosen.value}",
-                _subject(record),
-                _audit_detail(record, target.finding),
-            )
+            try:
+                write_record(settings, record, signing, audit=store)
+            except GovernError:
+                raise
+            except Exception as error:  # noqa: BLE001 - a driver error is a setting to fix
+                raise StoreError(
+                    f"the decision was not recorded: writing the audit log failed ({error})",
+                    hint="check GOVERN_DATABASE_URL and try again",
+                ) from None
             records.append(record)
-    except BaseException as error:
-        _close(store)
-        for path in written:
-            path.unlink(missing_ok=True)
-        if isinstance(error, GovernError):
-            raise
-        if isinstance(error, Exception):
-            raise StoreError(
-                f"the decision was not recorded: writing the audit log failed ({error})",
-                hint="check GOVERN_DATABASE_URL and try again",
-            ) from None
-        raise
-    _close(store)
     return records
 
 
@@ -247,26 +237,6 @@ def _same_decision(existing: ReviewRecord, wanted: ReviewRecord, *, signed: bool
         and existing.reason == wanted.reason
         and (existing.signature is not None or not signed)
     )
-
-
-def _close(store: Any) -> None:
-    close = getattr(store, "close", None)
-    if close is not None:
-        with contextlib.suppress(Exception):  # closing must not hide the real outcome
-            close()
-
-
-def _subject(record: ReviewRecord) -> str:
-    return f"{record.policy}#{record.fingerprint}"
-
-
-def _audit_detail(record: ReviewRecord, finding: Finding) -> dict[str, Any]:
-    detail: dict[str, Any] = record.fields()
-    detail["level"] = finding.level.value
-    detail["message"] = finding.message
-    detail["file"] = record.file
-    detail["signed"] = record.signature is not None
-    return detail
 
 
 def _open_audit_store(config: Config) -> Any:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -52,8 +53,8 @@ from governance.workdir import govern_dir
 DATABASE_URL_VARIABLE = "GOVERN_DATABASE_URL"
 STORE_FILE = "govern.db"
 # The newest schema revision this release knows (tests check it against the migrations folder).
-HEAD_REVISION = "0002_index_watermark"
-KNOWN_REVISIONS = ("0001_initial", "0002_index_watermark")
+HEAD_REVISION = "0003_no_truncate"
+KNOWN_REVISIONS = ("0001_initial", "0002_index_watermark", "0003_no_truncate")
 GENESIS_HASH = "0" * 64
 SQLITE_BUSY_SECONDS = 60.0
 _AUDIT_LOCK_KEY = 0x60FE4A0D17  # pg_advisory_xact_lock key serialising audit appends
@@ -273,10 +274,13 @@ def _original_seq(event: AuditEvent, highest: int) -> int | None:
 class Store:
     """A connection to the working store. Use :func:`open_store` to get one."""
 
-    def __init__(self, engine: Engine, url: str, display_url: str) -> None:
+    def __init__(self, engine: Engine, url: str, display_url: str, location: str = "") -> None:
         self.engine = engine
         self.url = url
         self.display_url = display_url
+        # Where this store is, for the audit anchors records carry: the same for everyone who
+        # shares it (a PostgreSQL database), per machine for a SQLite file.
+        self.location = location or display_url
         self.dialect = engine.dialect.name
         self._read_engine = engine.execution_options(govern_deferred=True)
 
@@ -370,6 +374,12 @@ class Store:
         session.add(entry)
         session.flush()
         return entry
+
+    def restore_audit(self, events: Sequence[AuditEvent]) -> None:
+        """Write events exactly as they were (``govern audit rebuild``), in one transaction."""
+        with self.session() as session:
+            for event in events:
+                session.add(event)
 
     def audit_events(self) -> list[AuditEvent]:
         with self.read_session() as session:
@@ -599,8 +609,12 @@ def connect(url: str, *, migrate: bool = True) -> Store:
             hint="e.g. postgresql+psycopg://user@host:5432/dbname",
         ) from None
     display = parsed.render_as_string(hide_password=True)
+    location = (
+        f"postgresql://{parsed.host or 'localhost'}:{parsed.port or 5432}/{parsed.database or ''}"
+    )
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
+        location = f"sqlite://{socket.gethostname()}/{Path(database).resolve() if database else ''}"
         if database and database != ":memory:":
             path = Path(database)
             display = str(path)
@@ -614,7 +628,7 @@ def connect(url: str, *, migrate: bool = True) -> Store:
             f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL",
             field=DATABASE_URL_VARIABLE,
         )
-    store = Store(engine, url, display)
+    store = Store(engine, url, display, location)
     try:
         revision = _check_revision(_current_revision(store), display)
         if migrate and revision != HEAD_REVISION:

@@ -150,3 +150,28 @@ class _Main:
 
     def main(self, args: list[str], **_: Any) -> None:
         raise SystemExit(self.main_function(list(args)))
+
+
+def legal_approves_all(root: Path) -> list[str]:
+    """The legal reviewer approves every material finding of the change (the library call
+    `govern approve` makes); returns their fingerprints."""
+    from governance.check import run_check
+    from governance.gitrepo import GitRepository
+    from governance.review import decide
+
+    repository = GitRepository.open(root)
+    material = [
+        item.finding.fingerprint
+        for item in run_check(repository).findings
+        if item.finding.level.value == "material"
+    ]
+    decide(repository, material, "approved", LEGAL)
+    return material
+
+
+def ready_for_announcement(root: Path) -> Path:
+    """MITPO's repository with Hotjar added on a branch and approved by legal."""
+    make_repo(root)
+    add_hotjar_on_branch(root)
+    legal_approves_all(root)
+    return root

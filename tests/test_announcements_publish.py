@@ -1,9 +1,13 @@
-"""Publishing: the feed, the changelog and the policy's dates, written atomically and only once."""
+"""Publishing: the feed, the changelog and the policy's date, written atomically, once, only for
+exactly the text a release manager approved, and never outside the repository."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -11,29 +15,29 @@ from pathlib import Path
 import pytest
 import yaml
 from announcements_helpers import (
-    AUTHOR,
+    GOVERN_TOML,
     LEGAL,
     POLICY_ID,
     POLICY_PATH,
     RELEASE,
     XSS,
-    mitpo_policy,
-    mitpo_text,
-    with_hotjar,
+    add_hotjar_on_branch,
+    git,
+    legal_approves_all,
+    make_repo,
 )
-from sqlmodel import select
 
 from announcements import workflow
-from announcements.drafting import draft_announcement
 from announcements.feed import FEED_SCHEMA
+from announcements.lifecycle import Status
 from announcements.policy_bump import bumped_text
 from announcements.publish import marker, publish
-from announcements.record import Status
-from governance.compare import classify
-from governance.config import Config, ReviewerRole
-from governance.errors import AnnouncementError, TemplateError
-from governance.formats import parse_policy, read_policy_file
-from governance.store import Announcement, Store, open_store
+from governance.config import Config, load_config
+from governance.errors import AnnouncementError, ReviewError, TemplateError
+from governance.formats import read_policy_file
+from governance.gitrepo import GitRepository
+from governance.ledger import read_ledger
+from governance.store import Store, open_store
 
 PUBLISHED = datetime(2026, 6, 2, 9, 0, tzinfo=UTC)
 FEED_FIELDS = {
@@ -49,19 +53,28 @@ FEED_FIELDS = {
     "requires_reconsent",
     "consent_revision",
     "links",
+    "content_sha256",
 }
 
 
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
-    policy = tmp_path / POLICY_PATH
-    policy.parent.mkdir(parents=True)
-    policy.write_text(with_hotjar(mitpo_text(), cookie_name=XSS), encoding="utf-8")
-    return Config(
-        root=tmp_path,
-        policy_url="https://mitpo.example/legal/{policy}",
-        reviewers={LEGAL: ReviewerRole.legal, RELEASE: ReviewerRole.release},
-    )
+def root(tmp_path: Path) -> Path:
+    root = tmp_path / "mitpo"
+    root.mkdir()
+    make_repo(root, 'policy_url = "https://mitpo.example/legal/{policy}"\n' + GOVERN_TOML)
+    add_hotjar_on_branch(root, cookie_name=XSS)
+    legal_approves_all(root)
+    return root
+
+
+@pytest.fixture
+def repo(root: Path) -> GitRepository:
+    return GitRepository.open(root)
+
+
+@pytest.fixture
+def config(root: Path) -> Config:
+    return load_config(root)
 
 
 @pytest.fixture
@@ -71,16 +84,12 @@ def store(config: Config) -> Iterator[Store]:
     opened.close()
 
 
-def approved_announcement(config: Config, store: Store, head_text: str | None = None) -> str:
-    head_path = config.root / POLICY_PATH
-    head = parse_policy(head_text or head_path.read_text(encoding="utf-8"), str(head_path))
-    base = mitpo_policy()
-    findings = classify(POLICY_ID, base, head, config).findings
-    draft = draft_announcement(findings, head, config, policy_id=POLICY_ID, base=base)
-    data, _ = workflow.create(store, draft, AUTHOR, base_commit="a" * 40, head_commit="b" * 40)
-    workflow.submit(store, data.id, AUTHOR)
-    workflow.approve(store, config, data.id, RELEASE)
-    return data.id
+def approved_announcement(repo: GitRepository, store: Store) -> str:
+    [outcome] = workflow.draft_from_change(repo, store, LEGAL)
+    announcement_id = outcome.announcement.id
+    workflow.submit(repo, store, announcement_id, LEGAL)
+    workflow.approve(repo, store, announcement_id, RELEASE)
+    return announcement_id
 
 
 def digest(path: Path) -> str:
@@ -99,11 +108,11 @@ def digests(config: Config) -> dict[str, str]:
 
 
 def test_publish_writes_the_feed_the_changelog_and_the_new_dates(
-    config: Config, store: Store
+    root: Path, repo: GitRepository, config: Config, store: Store
 ) -> None:
-    announcement_id = approved_announcement(config, store)
+    announcement_id = approved_announcement(repo, store)
 
-    result = publish(config, store, announcement_id, RELEASE, now=PUBLISHED)
+    result = publish(repo, store, announcement_id, RELEASE, now=PUBLISHED)
 
     assert not result.already_published
     assert result.announcement.status is Status.published
@@ -113,15 +122,11 @@ def test_publish_writes_the_feed_the_changelog_and_the_new_dates(
     assert feed["schema"] == FEED_SCHEMA
     [entry] = feed["announcements"]
     assert set(entry) == FEED_FIELDS
-    assert entry["id"] == announcement_id
-    assert entry["policy"] == POLICY_ID
-    assert entry["commit"] == "b" * 40
+    assert entry["id"] == announcement_id and entry["policy"] == POLICY_ID
+    assert entry["content_sha256"] == result.announcement.approved_sha256
     assert entry["published_at"] == "2026-06-02T09:00:00Z"
     assert entry["effective_at"] == "2026-07-02T00:00:00Z"
-    assert entry["severity"] == "material"
-    assert entry["requires_reconsent"] is True
-    assert entry["consent_revision"] == 2
-    assert "Hotjar Ltd" in entry["title"]
+    assert entry["requires_reconsent"] is True and entry["consent_revision"] == 2
     assert "<img" not in entry["body_html"] and "&lt;img src=x" in entry["body_html"]
     assert entry["links"] == [
         {
@@ -130,123 +135,209 @@ def test_publish_writes_the_feed_the_changelog_and_the_new_dates(
             "href": "https://mitpo.example/legal/mitpo/cookies-and-tracking",
         }
     ]
-
     changelog = config.changelog_path.read_text(encoding="utf-8")
     assert changelog.startswith("# Changelog\n\n" + marker(announcement_id) + "\n## 2 June 2026: ")
-    assert "consent revision 2" in changelog
-
-    policy_text = (config.root / POLICY_PATH).read_text(encoding="utf-8")
-    policy = read_policy_file(config.root / POLICY_PATH, config.policies_dir).policy
-    assert policy.last_updated == date(2026, 6, 2)
-    assert policy.consent_revision == 2
-    # the round-trip writer keeps the reviewers' comments
-    assert "# MITPO's live cookie & tracking policy, as published at Legal > Cookies" in policy_text
-    assert "# Session replay in the Creative Studio, only with consent." in policy_text
-    assert "# Billing: Stripe's own cookies on the payment flow." in policy_text
-
-    assert [event.action for event in store.audit_events()][-1] == "announcement.publish"
+    policy = read_policy_file(root / POLICY_PATH, config.policies_dir).policy
+    assert policy.last_updated == date(2026, 6, 2) and policy.consent_revision == 2
+    assert "# Session replay in the Creative Studio, only with consent." in (
+        root / POLICY_PATH
+    ).read_text(encoding="utf-8")
+    assert [e.action for e in store.audit_events()][-1] == "announcement.published"
     assert store.verify_audit() == []
+    # committed with the change, the gate accepts the feed it wrote
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "publish")
+    from governance.check import run_check
+
+    result_of_check = run_check(repo)
+    assert result_of_check.integrity == [] and result_of_check.verdict == "pass"
 
 
-def test_publishing_twice_is_a_no_op(config: Config, store: Store) -> None:
-    announcement_id = approved_announcement(config, store)
-    publish(config, store, announcement_id, RELEASE, now=PUBLISHED)
+def test_publishing_twice_is_a_no_op_and_a_lost_feed_entry_is_put_back(
+    repo: GitRepository, config: Config, store: Store
+) -> None:
+    announcement_id = approved_announcement(repo, store)
+    publish(repo, store, announcement_id, RELEASE, now=PUBLISHED)
     before = digests(config)
     events = len(store.audit_events())
-
-    again = publish(config, store, announcement_id, RELEASE, now=datetime(2026, 6, 9, tzinfo=UTC))
-
+    again = publish(repo, store, announcement_id, RELEASE, now=datetime(2026, 6, 9, tzinfo=UTC))
     assert again.already_published and again.written == []
-    assert digests(config) == before
-    assert len(store.audit_events()) == events
+    assert digests(config) == before and len(store.audit_events()) == events
+
+    config.feed_path.unlink()  # a crash, or a bad merge, lost the feed
+    repaired = publish(repo, store, announcement_id, RELEASE)
+    assert repaired.written == [config.feed_path]
+    entry = json.loads(config.feed_path.read_text())["announcements"][0]
+    assert entry["published_at"] == "2026-06-02T09:00:00Z"  # the recorded time, not a new one
 
 
-def test_a_retry_after_a_crash_before_the_feed_completes_without_duplicates(
-    config: Config, store: Store
+def test_the_text_must_be_exactly_what_was_approved(
+    root: Path, repo: GitRepository, config: Config, store: Store
 ) -> None:
-    announcement_id = approved_announcement(config, store)
-    publish(config, store, announcement_id, RELEASE, now=PUBLISHED)
-    changelog, policy = config.changelog_path.read_text(), (config.root / POLICY_PATH).read_text()
-    # the state a crash between the policy write and the feed write leaves behind
-    config.feed_path.unlink()
-    with store.session() as session:
-        row = session.exec(select(Announcement).where(Announcement.id == announcement_id)).one()
-        row.status = Status.approved.value
-        session.add(row)
-
-    result = publish(config, store, announcement_id, RELEASE, now=datetime(2026, 6, 3, tzinfo=UTC))
-
-    assert result.written == [config.feed_path]
-    assert config.changelog_path.read_text() == changelog
-    assert changelog.count(marker(announcement_id)) == 1
-    assert (config.root / POLICY_PATH).read_text() == policy
-    feed = json.loads(config.feed_path.read_text())
-    assert [entry["id"] for entry in feed["announcements"]] == [announcement_id]
-
-
-def test_the_feed_lists_the_newest_first_and_the_changelog_grows_on_top(
-    config: Config, store: Store
-) -> None:
-    first = approved_announcement(config, store)
-    publish(config, store, first, RELEASE, now=PUBLISHED)
-    policy = config.root / POLICY_PATH
-    data = yaml.safe_load(policy.read_text(encoding="utf-8"))
-    data["controls"] = [c for c in data["controls"] if c["id"] != "do-not-track"]
-    policy.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    second = approved_announcement(config, store)
-    assert second != first
-
-    publish(config, store, second, RELEASE, now=datetime(2026, 7, 10, tzinfo=UTC))
-
-    feed = json.loads(config.feed_path.read_text(encoding="utf-8"))
-    assert [entry["id"] for entry in feed["announcements"]] == [second, first]
-    changelog = config.changelog_path.read_text(encoding="utf-8")
-    assert changelog.index(marker(second)) < changelog.index(marker(first))
-    assert changelog.count("# Changelog") == 1
-
-
-def test_only_an_approved_announcement_is_published(config: Config, store: Store) -> None:
-    head = parse_policy((config.root / POLICY_PATH).read_text(), POLICY_PATH)
-    findings = classify(POLICY_ID, mitpo_policy(), head, config).findings
-    draft = draft_announcement(findings, head, config, policy_id=POLICY_ID)
-    data, _ = workflow.create(store, draft, AUTHOR, base_commit=None, head_commit=None)
+    announcement_id = approved_announcement(repo, store)
+    # someone rewrites the stored draft after the approval (the record file, by hand)
+    [drafted] = [
+        r for r in read_ledger(root, ".govern-ledger").announcements if r.event.value == "drafted"
+    ]
+    path = root / (drafted.file or "")
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    record["content"]["body_markdown"] = "[Click here](https://evil.example/phish)\n"
+    path.write_text(yaml.safe_dump(record, sort_keys=False), encoding="utf-8")
     before = digests(config)
-    with pytest.raises(AnnouncementError, match="only an announcement a release manager approved"):
-        publish(config, store, data.id, RELEASE)
+    with pytest.raises(AnnouncementError, match="not what the release manager approved.*edited"):
+        publish(repo, store, announcement_id, RELEASE, now=PUBLISHED)
     assert digests(config) == before
+
+
+def test_only_an_approved_announcement_is_published_by_a_release_manager(
+    repo: GitRepository, config: Config, store: Store
+) -> None:
+    [outcome] = workflow.draft_from_change(repo, store, LEGAL)
+    before = digests(config)
+    with pytest.raises(ReviewError, match="is draft; publish needs an approved one"):
+        publish(repo, store, outcome.announcement.id, RELEASE)
+    workflow.submit(repo, store, outcome.announcement.id, LEGAL)
+    workflow.approve(repo, store, outcome.announcement.id, RELEASE)
+    with pytest.raises(ReviewError, match="only a release manager"):
+        publish(repo, store, outcome.announcement.id, LEGAL)
+    assert digests(config) == before
+
+
+def test_nothing_is_published_while_a_material_finding_waits_for_legal(
+    root: Path, repo: GitRepository, config: Config, store: Store
+) -> None:
+    announcement_id = approved_announcement(repo, store)
+    data = yaml.safe_load((root / POLICY_PATH).read_text())
+    data["controls"] = [c for c in data["controls"] if c["id"] != "do-not-track"]
+    (root / POLICY_PATH).write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    before = digests(config)
+    with pytest.raises(AnnouncementError, match="still need a legal decision"):
+        publish(repo, store, announcement_id, RELEASE, now=PUBLISHED)
+    assert digests(config) == before
+
+
+def test_outputs_never_leave_the_repository(
+    tmp_path: Path, root: Path, repo: GitRepository, config: Config, store: Store
+) -> None:
+    announcement_id = approved_announcement(repo, store)
+    outside = tmp_path / "OUTSIDE"
+    outside.mkdir()
+    (root / "announcements").mkdir(exist_ok=True)
+    (root / "announcements" / "feed.json").symlink_to(outside / "feed.json")
+    with pytest.raises(AnnouncementError, match="leaves the repository"):
+        publish(repo, store, announcement_id, RELEASE, now=PUBLISHED)
+    assert list(outside.iterdir()) == []
+
+
+@pytest.mark.parametrize("setting", ['feed = "../OUTSIDE/feed.json"', 'changelog = "/tmp/x.md"'])
+def test_a_setting_naming_a_path_outside_is_refused(tmp_path: Path, setting: str) -> None:
+    (tmp_path / "govern.toml").write_text(setting + "\n")
+    from governance.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="repository") as caught:
+        load_config(tmp_path)
+    assert caught.value.exit_code == 2
+
+
+def test_two_publishers_at_once_both_land_in_the_feed(
+    tmp_path: Path, root: Path, repo: GitRepository, config: Config, store: Store
+) -> None:
+    """Two real processes publish two approved announcements of two policies at once."""
+    other = root / "policies" / "mitpo" / "newsletter.yaml"
+    other.write_text(
+        "title: Newsletter\nlast_updated: 2026-01-01\nitems:\n  - id: nl\n    name: nl_id\n"
+        "    category: marketing\n    consent: opt-in\n    party: first\n",
+        encoding="utf-8",
+    )
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "a newsletter tracker")
+    legal_approves_all(root)
+    outcomes = workflow.draft_from_change(repo, store, LEGAL)
+    assert len(outcomes) == 2
+    for outcome in outcomes:
+        workflow.submit(repo, store, outcome.announcement.id, LEGAL)
+        workflow.approve(repo, store, outcome.announcement.id, RELEASE)
+    store.close()
+    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "governance",
+                "announce",
+                "publish",
+                outcome.announcement.id,
+                "--as",
+                RELEASE,
+                "--repo",
+                str(root),
+            ],
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for outcome in outcomes
+    ]
+    for process in processes:
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err.decode()
+    feed = json.loads(config.feed_path.read_text())
+    assert sorted(e["id"] for e in feed["announcements"]) == sorted(
+        o.announcement.id for o in outcomes
+    )
+    assert not list(root.rglob(".*.tmp"))  # no temp file left where `git add -A` looks
 
 
 def test_a_broken_template_leaves_every_file_as_it_was(
-    tmp_path: Path, config: Config, store: Store
+    root: Path, repo: GitRepository, config: Config, store: Store
 ) -> None:
-    announcement_id = approved_announcement(config, store)
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "changelog.md").write_text(
+    announcement_id = approved_announcement(repo, store)
+    git(root, "checkout", "-q", "main")
+    (root / "templates").mkdir()
+    (root / "templates" / "changelog.md").write_text(
         "## {{ announcement.title }}\n{{ announcement.missing }}\n", encoding="utf-8"
     )
-    broken = config.model_copy(update={"templates": "templates"})
-    config.feed_path.parent.mkdir(parents=True, exist_ok=True)
-    config.feed_path.write_text('{"schema": "govern.feed/1", "announcements": []}\n')
+    (root / "govern.toml").write_text('templates = "templates"\n' + GOVERN_TOML)
+    git(root, "add", "templates", "govern.toml")
+    git(root, "commit", "-q", "-m", "our own changelog template")
+    git(root, "checkout", "-q", "add-hotjar")
+    git(root, "merge", "-q", "--no-edit", "main")
     before = digests(config)
-
     with pytest.raises(TemplateError) as caught:
-        publish(broken, store, announcement_id, RELEASE, now=PUBLISHED)
-
+        publish(repo, store, announcement_id, RELEASE, now=PUBLISHED)
     assert caught.value.line == 2 and caught.value.field == "missing"
     assert digests(config) == before
-    assert workflow.get(store, announcement_id).status is Status.approved
+    assert workflow.get(config, announcement_id).status is Status.approved
 
 
-def test_a_malformed_feed_is_reported_with_its_line(config: Config, store: Store) -> None:
-    announcement_id = approved_announcement(config, store)
+def test_a_malformed_feed_is_reported_with_its_line(
+    repo: GitRepository, config: Config, store: Store
+) -> None:
+    announcement_id = approved_announcement(repo, store)
     config.feed_path.parent.mkdir(parents=True, exist_ok=True)
     config.feed_path.write_text('{\n  "schema": "govern.feed/1",\n  "announcements": [,]\n}\n')
     before = digests(config)
     with pytest.raises(AnnouncementError) as caught:
-        publish(config, store, announcement_id, RELEASE, now=PUBLISHED)
+        publish(repo, store, announcement_id, RELEASE, now=PUBLISHED)
     assert caught.value.line == 3 and caught.value.file == str(config.feed_path)
     assert digests(config) == before
 
+
+def test_publish_changes_only_the_bumped_lines_of_a_yaml_policy(
+    root: Path, repo: GitRepository, store: Store
+) -> None:
+    """Comments, indentation and quoting all stay; only the two dates' lines change."""
+    path = root / POLICY_PATH
+    before = path.read_text(encoding="utf-8").splitlines()
+    publish(repo, store, approved_announcement(repo, store), RELEASE, now=PUBLISHED)
+    after = path.read_text(encoding="utf-8").splitlines()
+    changed = [line for line in after if line not in before]
+    assert sorted(changed) == ["consent_revision: 2", "last_updated: 2026-06-02"]
+    assert len(after) == len(before) + 1
+
+
+# --- the policy's date, where the page shows it ----------------------------------------------
 
 MARKDOWN_POLICY = """\
 ---
@@ -261,15 +352,24 @@ We use a *session cookie* to keep you logged in.\r
 Trailing spaces stay:\t\t
 """
 
+PAGE = """\
+# Cookies & Tracking
 
-def test_a_markdown_policy_gets_new_front_matter_and_an_identical_body(tmp_path: Path) -> None:
+Last updated: April 20, 2026
+
+MITPO uses a session cookie to keep you logged in. We do not sell your data.
+"""
+
+
+def test_a_markdown_policy_with_front_matter_gets_new_dates_and_an_identical_body(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "cookies.md"
     path.write_bytes(MARKDOWN_POLICY.encode("utf-8"))
     new = bumped_text(path, {"last_updated": date(2026, 6, 2), "consent_revision": 3})
     assert new is not None
     front, body = new.split("---\n", 2)[1:]
-    old_body = MARKDOWN_POLICY.split("---\n", 2)[2]
-    assert body == old_body
+    assert body == MARKDOWN_POLICY.split("---\n", 2)[2]
     assert front == (
         "title: Cookies\nowner: Example Legal\nlast_updated: 2026-06-02\nconsent_revision: 3\n"
     )
@@ -277,54 +377,25 @@ def test_a_markdown_policy_gets_new_front_matter_and_an_identical_body(tmp_path:
     assert bumped_text(path, {"last_updated": date(2026, 6, 2), "consent_revision": 3}) is None
 
 
-def test_a_markdown_policy_without_front_matter_gets_one(tmp_path: Path) -> None:
-    path = tmp_path / "cookies.md"
-    path.write_text("# Cookies\n\nWe use a session cookie.\n", encoding="utf-8")
-    new = bumped_text(path, {"last_updated": date(2026, 6, 2)})
-    assert new == "---\nlast_updated: 2026-06-02\n---\n\n# Cookies\n\nWe use a session cookie.\n"
-
-
-def test_publishing_a_markdown_policy(tmp_path: Path) -> None:
-    from governance.formats.markdown_format import parse_markdown
-
-    config = Config(root=tmp_path, reviewers={RELEASE: ReviewerRole.release})
-    path = tmp_path / "policies" / "cookies.md"
-    path.parent.mkdir(parents=True)
-    before_text = MARKDOWN_POLICY.replace(
-        "We use a *session cookie*",
-        "We share page views with Hotjar Ltd, a third party. We use a *session cookie*",
-    )
-    path.write_bytes(before_text.encode("utf-8"))
-    head = parse_markdown(before_text, str(path))
-    from governance.findings import Finding, Level
-
-    finding = Finding(
-        rule="third-party-added",
-        level=Level.material,
-        path="recipients/hotjar",
-        message="New third party Hotjar Ltd",
-        reason="GDPR Art. 13(1)(e)",
-    )
-    draft = draft_announcement([finding], head, config, policy_id="cookies")
-    with open_store(config) as store:
-        data, _ = workflow.create(store, draft, AUTHOR, base_commit=None, head_commit=None)
-        workflow.submit(store, data.id, AUTHOR)
-        workflow.approve(store, config, data.id, RELEASE)
-        publish(config, store, data.id, RELEASE, now=PUBLISHED)
-    after = path.read_bytes().decode("utf-8")
-    assert "last_updated: 2026-06-02" in after
-    assert after.split("---\n", 2)[2] == before_text.split("---\n", 2)[2]
-    assert read_policy_file(path, config.policies_dir).policy.last_updated == date(2026, 6, 2)
-
-
-def test_publish_changes_only_the_bumped_lines_of_a_yaml_policy(
-    config: Config, store: Store
+@pytest.mark.parametrize(
+    ("shown", "expected"),
+    [
+        ("April 20, 2026", "June 2, 2026"),
+        ("20 April 2026", "2 June 2026"),
+        ("2026-04-20", "2026-06-02"),
+    ],
+)
+def test_a_page_without_front_matter_gets_its_visible_date_and_nothing_else(
+    tmp_path: Path, shown: str, expected: str
 ) -> None:
-    """Comments, indentation and quoting all stay; only the two dates' lines change."""
-    path = config.root / POLICY_PATH
-    before = path.read_text(encoding="utf-8").splitlines()
-    publish(config, store, approved_announcement(config, store), RELEASE, now=PUBLISHED)
-    after = path.read_text(encoding="utf-8").splitlines()
-    changed = [line for line in after if line not in before]
-    assert sorted(changed) == ["consent_revision: 2", "last_updated: 2026-06-02"]
-    assert len(after) == len(before) + 1
+    from governance.formats import parse_policy
+
+    path = tmp_path / "cookies.md"
+    text = PAGE.replace("April 20, 2026", shown)
+    path.write_text(text, encoding="utf-8")
+    new = bumped_text(path, {"last_updated": date(2026, 6, 2), "consent_revision": 2})
+    assert new == text.replace(shown, expected)  # no front matter added
+    before, after = parse_policy(text.encode(), path.name), parse_policy(new.encode(), path.name)
+    assert after.last_updated == date(2026, 6, 2)
+    assert after.owner == before.owner
+    assert after.model_dump(exclude={"last_updated"}) == before.model_dump(exclude={"last_updated"})

@@ -18,7 +18,6 @@ from governance.ledger import (
     parse_record,
     read_ledger,
     read_ledger_at,
-    write_announcement_record,
     write_record,
 )
 
@@ -103,20 +102,24 @@ def test_reading_at_a_revision(tmp_path: Path) -> None:
 def test_announcement_record(tmp_path: Path) -> None:
     repo = make_repo(tmp_path)
     config = load_config(repo.root)
-    record = write_announcement_record(
-        config,
-        "2026-06-cookies",
-        POLICY_ID,
-        [FINGERPRINT, FINGERPRINT],
-        "approved",
-        RELEASES,
-        None,
+    record = AnnouncementRecord(
+        announcement="2026-06-cookies",
+        policy=POLICY_ID,
+        fingerprints=[FINGERPRINT],
+        event="approved",
+        reviewer=RELEASES,
+        role="release",
+        decided_at=datetime(2026, 5, 1, 10, 0, 0, tzinfo=UTC),
     )
-    assert record.fingerprints == [FINGERPRINT] and record.role.value == "release"
+    write_record(config, record)
+    assert record.role.value == "release"
     [path] = (repo.root / ".govern-ledger").glob("announcement-2026-06-cookies-approved-*.yaml")
     again = parse_record(path.read_bytes(), str(path))
     assert isinstance(again, AnnouncementRecord) and again.announcement == "2026-06-cookies"
-    assert read_ledger(repo.root).announcements[0].decision.value == "approved"
+    assert read_ledger(repo.root).announcements[0].event.value == "approved"
+    # a record written before 0.2 said "decision:"; it still reads
+    legacy = path.read_text().replace("event: approved", "decision: approved")
+    assert parse_record(legacy.encode(), "old.yaml").event.value == "approved"
 
 
 RECORD = (

@@ -19,7 +19,7 @@ from governance.config import load_config
 from governance.errors import ReviewError, StoreError
 from governance.gitrepo import GitRepository
 from governance.identity import current_identity
-from governance.ledger import Decision, load_ledger
+from governance.ledger import Decision, load_ledger, parse_record
 from governance.review import decide
 
 
@@ -124,7 +124,11 @@ def test_decision_is_appended_to_the_audit_log(
     assert event.action == "review.not-material" and event.actor == COUNSEL
     assert event.subject == f"{POLICY_ID}#{fingerprint}"
     assert event.detail["reason"] == "already disclosed"
-    assert event.detail["file"].startswith(".govern-ledger/")
+    assert event.detail["message"]  # the finding as the reviewer read it, whole
+    [record] = repo.records()
+    anchored = parse_record(record.read_bytes(), record.name)
+    assert anchored.audit is not None
+    assert (anchored.audit.seq, anchored.audit.hash) == (event.seq, event.hash)
     status = repo.git("status", "--porcelain", "--untracked-files=all", "--", ".")
     assert [line for line in status.splitlines() if ".govern-ledger/" not in line] == []
 

@@ -309,9 +309,9 @@ async def test_edit_and_submit_a_draft(demo_repo: DemoRepository) -> None:
     assert sorted(announcement.fingerprints) == sorted(material_fingerprints(demo_repo))
     actions = audit_actions(demo_repo.root)
     assert actions[-3:] == [
-        (LEGAL, "announcement.draft"),
-        (LEGAL, "announcement.edit"),
-        (LEGAL, "announcement.submit"),
+        (LEGAL, "announcement.drafted"),
+        (LEGAL, "announcement.edited"),
+        (LEGAL, "announcement.submitted"),
     ]
 
 
@@ -352,12 +352,8 @@ async def test_release_manager_approves_and_publishes(demo_repo: DemoRepository)
         await pilot.pause()
         assert release.current.status == "published"
     records = ledger_records(demo_repo.root)
-    (approval,) = [r for r in records if r["kind"] == "announcement"]
-    assert (approval["announcement"], approval["decision"], approval["reviewer"]) == (
-        announcement_id,
-        "approved",
-        RELEASE,
-    )
+    (approval,) = [r for r in records if r["kind"] == "announcement" and r["event"] == "approved"]
+    assert (approval["announcement"], approval["reviewer"]) == (announcement_id, RELEASE)
     feed = json.loads((demo_repo.root / "announcements" / "feed.json").read_text())
     assert [entry["id"] for entry in feed["announcements"]] == [announcement_id]
     assert feed["announcements"][0]["published_at"] == "2026-06-02T09:00:00Z"
@@ -370,7 +366,7 @@ async def test_release_manager_approves_and_publishes(demo_repo: DemoRepository)
     assert stored.status.value == "published"
     actions = audit_actions(demo_repo.root)
     assert (RELEASE, "announcement.approved") in actions
-    assert actions[-1] == (RELEASE, "announcement.publish")
+    assert actions[-1] == (RELEASE, "announcement.published")
 
 
 async def test_release_manager_rejects_with_a_reason(demo_repo: DemoRepository) -> None:
@@ -387,8 +383,8 @@ async def test_release_manager_rejects_with_a_reason(demo_repo: DemoRepository) 
         "rejected",
         "name Hotjar in the banner",
     )
-    (record,) = [r for r in ledger_records(demo_repo.root) if r["kind"] == "announcement"]
-    assert record["decision"] == "rejected"
+    records = [r for r in ledger_records(demo_repo.root) if r["kind"] == "announcement"]
+    assert sorted(r["event"] for r in records) == ["drafted", "rejected", "submitted"]
 
 
 async def test_a_legal_reviewer_is_not_offered_release_actions(demo_repo: DemoRepository) -> None:

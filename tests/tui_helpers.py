@@ -99,10 +99,8 @@ def audit_actions(root: Path) -> list[tuple[str, str]]:
 def stored_announcements(root: Path) -> list:
     from announcements.workflow import list_announcements
     from governance.config import load_config
-    from governance.store import open_store
 
-    with open_store(load_config(root)) as store:
-        return list_announcements(store)
+    return list_announcements(load_config(root))
 
 
 def material_fingerprints(demo: DemoRepository) -> list[str]:
@@ -140,6 +138,6 @@ def drafted_and_submitted(demo: DemoRepository) -> str:
     approve_all_material(demo)
     config = load_config(demo.root)
     with GitRepository.open(demo.root) as repo, open_store(config) as store:
-        outcome = draft_from_change(config, store, repo, LEGAL)[0]
-        submit(store, outcome.announcement.id, LEGAL)
+        outcome = draft_from_change(repo, store, LEGAL)[0]
+        submit(repo, store, outcome.announcement.id, LEGAL)
         return outcome.announcement.id

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from governance.config import Config, ReviewerRole, load_config
-from governance.errors import AnnouncementError, ReviewError
+from governance.errors import AnnouncementError, GovernError, ReviewError
 from governance.gitrepo import GitRepository
 from governance.identity import current_identity, same_identity
 from tui.diffmodel import DiffDocument, build_document
@@ -75,9 +75,23 @@ class Services:
         self._change: Change | None = None
         self._changes: list[Change] | None = None
         self._store: Store | None = None
+        self._settings: Config | None = None
         self._texts: dict[
             tuple[str | None, str | None, str], dict[str, tuple[str | None, str | None]]
         ] = {}
+
+    @property
+    def settings(self) -> Config:
+        """The settings that judge the change under review: its base revision's, as for
+        ``govern check`` (the work tree's own settings never decide roles or rules)."""
+        if self._settings is None:
+            from governance.scope import resolve_scope
+
+            try:
+                self._settings = resolve_scope(self.repo, self.base, self.head).settings
+            except GovernError:
+                self._settings = self.config
+        return self._settings
 
     # -- who ---------------------------------------------------------------------------------
 
@@ -85,7 +99,7 @@ class Services:
     def role(self) -> str | None:
         if self.identity is None:
             return None
-        role = self.config.role_of(self.identity)
+        role = self.settings.role_of(self.identity)
         return role.value if role else None
 
     @property
@@ -163,6 +177,7 @@ class Services:
     def reload(self) -> None:
         self._change = None
         self._changes = None
+        self._settings = None
 
     def compare(self, base: str | None, head: str | None) -> Change:
         """Any pair of revisions (``head`` None: the working tree), with its reviews."""
@@ -335,12 +350,14 @@ class Services:
     def drafts(self, policy_id: str | None = None) -> list[DraftView]:
         from announcements.workflow import list_announcements
 
-        return [_draft_view(data) for data in list_announcements(self.store, policy_id=policy_id)]
+        return [
+            _draft_view(data) for data in list_announcements(self.settings, policy_id=policy_id)
+        ]
 
     def announcement(self, announcement_id: str) -> DraftView:
         from announcements.workflow import get
 
-        return _draft_view(get(self.store, announcement_id))
+        return _draft_view(get(self.settings, announcement_id))
 
     def announcement_for(self, policy_id: str) -> DraftView | None:
         """The policy's open announcement (the newest not yet published), else its newest."""
@@ -357,9 +374,8 @@ class Services:
         """Draft (or find again) the announcement of the approved material findings."""
         from announcements.workflow import draft_from_change
 
-        outcomes = draft_from_change(
-            self.config, self.store, self.repo, self._acting(), self.base, self.head
-        )
+        outcomes = draft_from_change(self.repo, self.store, self._acting(), self.base, self.head)
+        self.reload()
         for outcome in outcomes:
             if outcome.announcement.policy_id == policy_id:
                 return _draft_view(outcome.announcement)
@@ -370,57 +386,72 @@ class Services:
 
     def regenerated_text(self, policy_id: str) -> tuple[str, str]:
         """The title and body the templates give today (not stored until saved)."""
-        from announcements.workflow import draft_from_change
+        from announcements.drafting import draft_announcement
+        from announcements.workflow import _policy_at
+        from governance.check import ReviewStatus, run_check
 
-        outcomes = draft_from_change(
-            self.config, self.store, self.repo, self._acting(), self.base, self.head
-        )
-        for outcome in outcomes:
-            if outcome.announcement.policy_id == policy_id:
-                return outcome.draft.title, outcome.draft.body_markdown
+        result = run_check(self.repo, self.base, self.head)
+        settings = result.scope.settings
+        for policy in result.report.policies:
+            if policy.policy != policy_id:
+                continue
+            approved = [
+                item.finding
+                for item in result.findings
+                if item.policy is policy
+                and item.status
+                in (
+                    ReviewStatus.approved,
+                    ReviewStatus.needs_announcement,
+                    ReviewStatus.announcement_rejected,
+                )
+            ]
+            head = _policy_at(settings, self.repo, policy_id, result.scope.head)
+            if approved and head is not None:
+                base = _policy_at(settings, self.repo, policy_id, result.scope.base)
+                draft = draft_announcement(approved, head, settings, policy_id=policy_id, base=base)
+                return draft.title, draft.body_markdown
         raise AnnouncementError(f"nothing to announce for {policy_id}")
 
     def save_draft(self, announcement_id: str, title: str, body_markdown: str) -> DraftView:
-        from announcements.workflow import edit_draft, get
+        from announcements.workflow import edit_draft
 
-        current = get(self.store, announcement_id)
-        if current.title == " ".join(title.split()) and current.body_markdown == (
-            body_markdown.rstrip() + "\n"
-        ):
-            return _draft_view(current)
-        return _draft_view(
-            edit_draft(
-                self.store,
-                announcement_id,
-                self._acting(),
-                title=title,
-                body_markdown=body_markdown,
-            )
+        saved = edit_draft(
+            self.repo,
+            self.store,
+            announcement_id,
+            self._acting(),
+            title=title,
+            body_markdown=body_markdown,
         )
+        self.reload()
+        return _draft_view(saved)
 
     def submit(self, announcement_id: str) -> DraftView:
         from announcements.workflow import submit
 
-        return _draft_view(submit(self.store, announcement_id, self._acting()))
+        submitted = submit(self.repo, self.store, announcement_id, self._acting())
+        self.reload()
+        return _draft_view(submitted)
 
     def approve_announcement(self, announcement_id: str) -> DraftView:
         from announcements.workflow import approve
 
-        return _draft_view(
-            approve(self.store, self.config, announcement_id, self._acting(), repo=self.repo)
-        )
+        approved = approve(self.repo, self.store, announcement_id, self._acting())
+        self.reload()
+        return _draft_view(approved)
 
     def reject_announcement(self, announcement_id: str, reason: str) -> DraftView:
         from announcements.workflow import reject
 
-        return _draft_view(
-            reject(self.store, self.config, announcement_id, self._acting(), reason, repo=self.repo)
-        )
+        rejected = reject(self.repo, self.store, announcement_id, self._acting(), reason)
+        self.reload()
+        return _draft_view(rejected)
 
     def publish(self, announcement_id: str) -> DraftView:
         from announcements.publish import publish
 
-        result = publish(self.config, self.store, announcement_id, self._acting(), now=self.now())
+        result = publish(self.repo, self.store, announcement_id, self._acting(), now=self.now())
         self.reload()
         return _draft_view(result.announcement)
 
@@ -431,7 +462,7 @@ class Services:
         from announcements.outputs import render_outputs
         from announcements.workflow import get, policy_title
 
-        data = get(self.store, announcement_id)
+        data = get(self.settings, announcement_id)
         update: dict[str, Any] = {}
         if title is not None:
             update["title"] = " ".join(title.split()) or data.title
@@ -440,7 +471,7 @@ class Services:
         if update:
             data = data.model_copy(update=update)
         rendered = render_outputs(
-            self.config, data, policy_title(self.config, data.policy_id), self.now()
+            self.settings, data, policy_title(self.settings, data.policy_id), self.now()
         )
         return Preview(banner_markdown=rendered.banner, modal_markdown=rendered.modal_markdown)
 

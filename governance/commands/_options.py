@@ -78,3 +78,21 @@ def change_options(function: Callable[..., Any]) -> Callable[..., Any]:
         metavar="REF",
         help="Base of the change (default: the merge-base of the head with the default branch).",
     )(function)
+
+
+def text_or_editor(value: str | None, option: str, purpose: str) -> str | None:
+    """``value``, or — when it is ``-`` — what the user writes in $EDITOR (VISUAL, EDITOR), in
+    full: several lines are fine, nothing is cut. Lines starting with ``#`` are instructions."""
+    if value != "-":
+        return value
+    template = (
+        f"\n# {purpose}.\n# Write it above; lines starting with '#' are left out. Several lines "
+        "are fine.\n"
+    )
+    written = click.edit(template, extension=".txt")
+    if written is None:
+        raise click.UsageError(f"{option} -: nothing was saved in the editor")
+    text = "\n".join(line for line in written.splitlines() if not line.startswith("#")).strip()
+    if not text:
+        raise click.UsageError(f"{option} -: the text written in the editor is empty")
+    return text

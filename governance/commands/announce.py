@@ -10,16 +10,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from governance.commands._options import Group, identity_option, key_option, repo_option
-from governance.config import Config, load_config
+from governance.config import Config
 from governance.errors import AnnouncementError
 
 if TYPE_CHECKING:
     from announcements.record import AnnouncementData
+    from governance.gitrepo import GitRepository
     from governance.store import Store
 
 
@@ -29,47 +30,46 @@ def announce() -> None:
 
     \b
     Its life: draft → (edit) → submit → approve | reject → publish.
-      govern announce draft --as author@example.com        # prints the draft; id on the last line
-      govern announce edit ID --body-file body.md --as author@example.com
-      govern announce submit ID --as author@example.com
-      govern announce approve ID --as releases@example.com # a release manager, not the drafter
-      govern announce publish ID                            # feed, changelog, last_updated
+      draft    any listed reviewer; from the findings legal reviewers approved
+      edit     any listed reviewer (a submitted or rejected one goes back to draft)
+      submit   any listed reviewer: hands it to the release managers
+      approve  a release manager who neither drafted nor edited it nor authored the change;
+               the approval holds the SHA-256 of exactly the text approved
+      reject   the same, with --reason (also voids an approval)
+      publish  a release manager; refused if the text changed since the approval
+    Every step is a record in the ledger: commit it with the change.
+
+    \b
+      govern announce draft --as counsel@example.com       # the id is the last line
+      govern announce edit ID --as counsel@example.com     # opens $EDITOR
+      govern announce submit ID --as counsel@example.com
+      govern announce approve ID --as releases@example.com
+      govern announce publish ID --as releases@example.com  # feed, changelog, last_updated
     """
 
 
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def _open(repo: Path) -> tuple[Config, Store]:
+def _context(repo: Path) -> tuple[GitRepository, Config]:
+    """The repository and the settings that judge its current change (its base's)."""
+    from governance.gitrepo import GitRepository
+    from governance.scope import resolve_scope
+
+    git_repository = GitRepository.open(repo)
+    return git_repository, resolve_scope(git_repository).settings
+
+
+def _store(settings: Config) -> Store:
     from governance.store import open_store
 
-    config = load_config(repo)
-    return config, open_store(config)
+    return open_store(settings)
 
 
 def _identity(repo: Path, explicit: str | None) -> str:
     from governance.identity import current_identity
 
     return current_identity(repo, explicit)
-
-
-def _publisher(repo: Path, explicit: str | None) -> str:
-    """Who publishes, for the audit log. Publishing an approved announcement is a mechanical step
-    (CI may run it without a git identity), so it does not insist on one."""
-    from governance.errors import ReviewError
-
-    try:
-        return _identity(repo, explicit)
-    except ReviewError:
-        if explicit is not None:
-            raise
-        return "unknown (no --as and no git user.email)"
-
-
-def _git(repo: Path) -> Any:
-    from governance.gitrepo import GitRepository
-
-    return GitRepository.open(repo)
 
 
 def _summary_lines(data: AnnouncementData) -> list[str]:
@@ -92,6 +92,9 @@ def _summary_lines(data: AnnouncementData) -> list[str]:
     if data.published_at and data.effective_at:
         lines.append(f"effective:    {data.effective_at:%Y-%m-%d}")
     lines.append(f"findings:     {', '.join(data.fingerprints)}")
+    for step in data.history:
+        why = f": {step.reason}" if step.reason else ""
+        lines.append(f"  {step.at:%Y-%m-%d %H:%M} {step.event:<9} by {step.actor}{why}")
     return lines
 
 
@@ -117,6 +120,27 @@ def _read_body(body_file: Path) -> str:
         raise AnnouncementError(str(error.strerror), file=body_file, field="--body-file") from None
 
 
+EDITOR_HELP = (
+    "# The first line is the title; the text after the blank line is the body (Markdown).\n"
+    "# Lines starting with '#' before the title are ignored. Save and quit to keep the edit;\n"
+    "# quit without saving, or empty the file, to leave the announcement as it is.\n"
+)
+
+
+def _edit_in_editor(data: AnnouncementData) -> tuple[str, str] | None:
+    """The title and body as changed in $EDITOR, or None when nothing was saved."""
+    text = click.edit(f"{EDITOR_HELP}{data.title}\n\n{data.body_markdown}", extension=".md")
+    if text is None:
+        return None
+    ignored = set(EDITOR_HELP.splitlines())
+    lines = text.splitlines()
+    while lines and (lines[0] in ignored or not lines[0].strip()):
+        lines.pop(0)
+    if not lines:
+        return None
+    return lines[0].strip(), "\n".join(lines[1:]).strip() + "\n"
+
+
 # --- commands ----------------------------------------------------------------------------------
 
 
@@ -124,8 +148,11 @@ def _read_body(body_file: Path) -> str:
 @click.option("--base", default=None, metavar="REF", help="Base of the change (as for check).")
 @click.option("--head", default=None, metavar="REF", help="Head of the change (as for check).")
 @identity_option
+@key_option
 @repo_option
-def draft(base: str | None, head: str | None, identity: str | None, repo: Path) -> int:
+def draft(
+    base: str | None, head: str | None, identity: str | None, key: Path | None, repo: Path
+) -> int:
     """Draft the announcement of the material findings legal reviewers approved.
 
     Prints the draft; the announcement's id is the last line printed (one line per policy when
@@ -133,9 +160,10 @@ def draft(base: str | None, head: str | None, identity: str | None, repo: Path) 
     """
     from announcements.workflow import draft_from_change
 
-    config, store = _open(repo)
+    git_repository, settings = _context(repo)
     actor = _identity(repo, identity)
-    outcomes = draft_from_change(config, store, _git(repo), actor, base, head)
+    with _store(settings) as store:
+        outcomes = draft_from_change(git_repository, store, actor, base, head, key=key)
     for outcome in outcomes:
         if not outcome.created:
             click.echo(
@@ -168,16 +196,16 @@ def draft(base: str | None, head: str | None, identity: str | None, repo: Path) 
 )
 @repo_option
 def show(announcement_id: str, fmt: str, repo: Path) -> int:
-    """Show one draft or announcement."""
+    """Show one draft or announcement, with its history."""
     from announcements import workflow
     from announcements.outputs import render_outputs
 
-    config, store = _open(repo)
-    data = workflow.get(store, announcement_id)
+    _repository, settings = _context(repo)
+    data = workflow.get(settings, announcement_id)
     if fmt == "text":
         _print_announcement(data)
         return 0
-    rendered = render_outputs(config, data, workflow.policy_title(config, data.policy_id))
+    rendered = render_outputs(settings, data, workflow.policy_title(settings, data.policy_id))
     if fmt == "html":
         click.echo(rendered.modal_html, nl=False)
         return 0
@@ -199,24 +227,40 @@ def show(announcement_id: str, fmt: str, repo: Path) -> int:
 )
 @click.option("--title", default=None, help="The new title.")
 @identity_option
+@key_option
 @repo_option
 def edit(
     announcement_id: str,
     body_file: Path | None,
     title: str | None,
     identity: str | None,
+    key: Path | None,
     repo: Path,
 ) -> int:
-    """Edit a draft's title or body (a submitted or rejected one goes back to draft)."""
+    """Edit a draft's title or body (a submitted or rejected one goes back to draft).
+
+    Without --title or --body-file, the announcement opens in $EDITOR (VISUAL, EDITOR).
+    """
     from announcements import workflow
 
-    if body_file is None and title is None:
-        raise click.UsageError("give --body-file FILE or --title TEXT (or both)")
+    git_repository, settings = _context(repo)
     body = _read_body(body_file) if body_file is not None else None
-    _config, store = _open(repo)
-    data = workflow.edit_draft(
-        store, announcement_id, _identity(repo, identity), title=title, body_markdown=body
-    )
+    if body_file is None and title is None:
+        edited = _edit_in_editor(workflow.get(settings, announcement_id))
+        if edited is None:
+            click.echo("nothing saved in the editor: the announcement is as it was")
+            return 0
+        title, body = edited
+    with _store(settings) as store:
+        data = workflow.edit_draft(
+            git_repository,
+            store,
+            announcement_id,
+            _identity(repo, identity),
+            title=title,
+            body_markdown=body,
+            key=key,
+        )
     click.echo(f"edited {data.id}: {data.status.value}")
     return 0
 
@@ -224,13 +268,17 @@ def edit(
 @announce.command()
 @click.argument("announcement_id", metavar="ID")
 @identity_option
+@key_option
 @repo_option
-def submit(announcement_id: str, identity: str | None, repo: Path) -> int:
+def submit(announcement_id: str, identity: str | None, key: Path | None, repo: Path) -> int:
     """Submit a draft to the release managers."""
     from announcements import workflow
 
-    _config, store = _open(repo)
-    data = workflow.submit(store, announcement_id, _identity(repo, identity))
+    git_repository, settings = _context(repo)
+    with _store(settings) as store:
+        data = workflow.submit(
+            git_repository, store, announcement_id, _identity(repo, identity), key=key
+        )
     click.echo(
         f"submitted {data.id}: a release manager approves it with "
         f"`govern announce approve {data.id} --as EMAIL`"
@@ -244,19 +292,20 @@ def submit(announcement_id: str, identity: str | None, repo: Path) -> int:
 @key_option
 @repo_option
 def approve(announcement_id: str, identity: str | None, key: Path | None, repo: Path) -> int:
-    """A release manager approves a submitted announcement (writes a ledger record)."""
+    """A release manager approves exactly the submitted text (its SHA-256 is recorded)."""
     from announcements import workflow
 
-    config, store = _open(repo)
-    data = workflow.approve(
-        store, config, announcement_id, _identity(repo, identity), repo=_git(repo), key=key
-    )
+    git_repository, settings = _context(repo)
+    with _store(settings) as store:
+        data = workflow.approve(
+            git_repository, store, announcement_id, _identity(repo, identity), key=key
+        )
     click.echo(
         f"approved {data.id} by {data.decided_by}; publish it with "
         f"`govern announce publish {data.id}`"
     )
     click.echo(
-        f"Commit the record with the change: git add {config.ledger} && git commit", err=True
+        f"Commit the record with the change: git add {settings.ledger} && git commit", err=True
     )
     return 0
 
@@ -264,7 +313,7 @@ def approve(announcement_id: str, identity: str | None, key: Path | None, repo: 
 @announce.command()
 @click.argument("announcement_id", metavar="ID")
 @identity_option
-@click.option("--reason", required=True, help="What the drafter should change.")
+@click.option("--reason", required=True, help="What the drafter should change ('-': $EDITOR).")
 @key_option
 @repo_option
 def reject(
@@ -272,17 +321,14 @@ def reject(
 ) -> int:
     """A release manager sends an announcement back, saying why (writes a ledger record)."""
     from announcements import workflow
+    from governance.commands._options import text_or_editor
 
-    config, store = _open(repo)
-    data = workflow.reject(
-        store,
-        config,
-        announcement_id,
-        _identity(repo, identity),
-        reason,
-        repo=_git(repo),
-        key=key,
-    )
+    git_repository, settings = _context(repo)
+    why = text_or_editor(reason, "--reason", "Why the announcement goes back to its drafter") or ""
+    with _store(settings) as store:
+        data = workflow.reject(
+            git_repository, store, announcement_id, _identity(repo, identity), why, key=key
+        )
     click.echo(f"rejected {data.id} by {data.decided_by}: {data.reason}")
     return 0
 
@@ -290,16 +336,22 @@ def reject(
 @announce.command()
 @click.argument("announcement_id", metavar="ID")
 @identity_option
+@key_option
 @repo_option
-def publish(announcement_id: str, identity: str | None, repo: Path) -> int:
+def publish(announcement_id: str, identity: str | None, key: Path | None, repo: Path) -> int:
     """Publish an approved announcement: the feed, the changelog and the policy's last_updated.
 
-    Publishing again changes nothing.
+    Refused when the text changed since its approval, or while a material finding of the policy
+    still needs a legal decision. Publishing again changes nothing (it puts an entry the feed
+    lost back).
     """
     from announcements.publish import publish as publish_announcement
 
-    config, store = _open(repo)
-    result = publish_announcement(config, store, announcement_id, _publisher(repo, identity))
+    git_repository, settings = _context(repo)
+    with _store(settings) as store:
+        result = publish_announcement(
+            git_repository, store, announcement_id, _identity(repo, identity), key=key
+        )
     data = result.announcement
     if result.already_published:
         click.echo(
@@ -308,7 +360,7 @@ def publish(announcement_id: str, identity: str | None, repo: Path) -> int:
         return 0
     click.echo(f"published {data.id}; takes effect on {data.effective_at:%Y-%m-%d}")
     for path in result.written:
-        shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
+        shown = path.relative_to(settings.root) if path.is_relative_to(settings.root) else path
         click.echo(f"  wrote {shown}")
     return 0
 
@@ -320,7 +372,7 @@ def publish(announcement_id: str, identity: str | None, repo: Path) -> int:
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Where to write the page ('-': standard output; default .govern/preview/ID.html).",
+    help="Where to write the page ('-': standard output; default: a file in .git/govern/).",
 )
 @repo_option
 def preview(announcement_id: str, output: Path | None, repo: Path) -> int:
@@ -330,13 +382,13 @@ def preview(announcement_id: str, output: Path | None, repo: Path) -> int:
     from governance.atomic import write_atomic
     from governance.workdir import govern_dir
 
-    config, store = _open(repo)
-    data = workflow.get(store, announcement_id)
-    page = preview_html(config, data)
+    _repository, settings = _context(repo)
+    data = workflow.get(settings, announcement_id)
+    page = preview_html(settings, data)
     if output is not None and str(output) == "-":
         click.echo(page, nl=False)
         return 0
-    target = output or govern_dir(config.root) / "preview" / f"{data.id}.html"
+    target = output or govern_dir(settings.root) / "preview" / f"{data.id}.html"
     write_atomic(target, page)
     click.echo(target.resolve().as_uri())
     return 0
@@ -355,8 +407,8 @@ def list_(status: str | None, policy: str | None, repo: Path) -> int:
     from announcements import workflow
     from announcements.record import Status
 
-    _config, store = _open(repo)
-    rows = workflow.list_announcements(store, policy, Status(status) if status else None)
+    _repository, settings = _context(repo)
+    rows = workflow.list_announcements(settings, policy, Status(status) if status else None)
     if not rows:
         click.echo("no announcements")
         return 0

@@ -21,9 +21,12 @@ def run(
     head: str | None = None,
     key: Path | None = None,
 ) -> int:
+    from governance.commands._options import text_or_editor
     from governance.gitrepo import GitRepository
     from governance.review import decide
 
+    note = text_or_editor(note, "--note", "A note for the record")
+    reason = text_or_editor(reason, "--reason", "Why (the justification kept with the decision)")
     git_repository = GitRepository.open(repo)
     reviewer = current_identity(git_repository, identity)
     records = decide(

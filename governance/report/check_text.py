@@ -23,8 +23,8 @@ def _headline(result: CheckResult) -> str:
     if result.integrity:
         count = len(result.integrity)
         return (
-            f"govern check: FAIL: {count} review record{'s' if count != 1 else ''} deleted or "
-            "edited in this change"
+            f"govern check: FAIL: {count} record{'s' if count != 1 else ''} of reviews or "
+            "announcements altered in this change"
         )
     if blocking:
         return (
@@ -43,7 +43,7 @@ def format_json(result: CheckResult) -> str:
 def format_text(result: CheckResult) -> str:
     lines = [_headline(result), f"  comparing {_sides(result)}"]
     if result.integrity:
-        lines += ["", "review ledger:"]
+        lines += ["", "integrity:"]
         lines += [f"  [BLOCKING] {item.describe()}" for item in result.integrity]
     for policy in result.report.policies:
         items = [item for item in result.findings if item.policy is policy]
@@ -86,7 +86,7 @@ def format_markdown(result: CheckResult) -> str:
     lines = [f"### {icon} {_headline(result).removeprefix('govern check: ')}", ""]
     lines.append(f"Comparing `{_cell(_sides(result))}`.")
     if result.integrity:
-        lines += ["", "**The review ledger is append-only**", ""]
+        lines += ["", "**Records that no review can approve**", ""]
         lines += [f"- :x: {_cell(item.describe())}" for item in result.integrity]
     if result.findings:
         lines += [

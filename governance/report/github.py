@@ -44,7 +44,7 @@ def command(
 
 def format_check(result: CheckResult) -> str:
     lines = [
-        command("error", item.describe(), file=item.file, line=1, title="govern: review ledger")
+        command("error", item.describe(), file=item.file, line=1, title="govern: integrity")
         for item in result.integrity
     ]
     for item in result.findings:

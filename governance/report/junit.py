@@ -73,7 +73,7 @@ def format_check(result: CheckResult) -> str:
             suites,
             "testsuite",
             {
-                "name": "review ledger",
+                "name": "integrity",
                 "tests": str(len(result.integrity)),
                 "failures": str(len(result.integrity)),
                 "errors": "0",
@@ -85,10 +85,10 @@ def format_check(result: CheckResult) -> str:
             case = ElementTree.SubElement(
                 suite,
                 "testcase",
-                {"classname": "review ledger", "name": tampered.file, "time": "0"},
+                {"classname": "integrity", "name": tampered.file, "time": "0"},
             )
             failure = ElementTree.SubElement(
-                case, "failure", {"message": tampered.describe(), "type": "append-only"}
+                case, "failure", {"message": tampered.describe(), "type": "integrity"}
             )
             failure.text = tampered.describe()
         total_failures += len(result.integrity)

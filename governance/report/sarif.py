@@ -24,8 +24,7 @@ from governance import __version__
 from governance.findings import Level
 
 if TYPE_CHECKING:
-    from governance.check import CheckResult, FindingCheck
-    from governance.ledger import Tampering
+    from governance.check import CheckResult, FindingCheck, IntegrityProblem
     from governance.rules.registry import Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -105,9 +104,9 @@ def _result(item: FindingCheck, rule_index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
-def _ledger_result(tampered: Tampering) -> dict[str, Any]:
+def _ledger_result(tampered: IntegrityProblem) -> dict[str, Any]:
     return {
-        "ruleId": "govern/ledger-append-only",
+        "ruleId": "govern/integrity",
         "level": "error",
         "message": {"text": tampered.describe()},
         "locations": [
