@@ -359,8 +359,41 @@ _declare_announce()
     default=None,
     help="Review only the change up to this head (default: every open change).",
 )
+@click.option(
+    "--web",
+    is_flag=True,
+    help="Serve the app to a browser instead of this terminal; prints the address to open.",
+)
+@click.option(
+    "--host",
+    default=None,
+    help="With --web: the address to listen on (default: 127.0.0.1, this machine only).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="With --web: the port (default: a free one).",
+)
+@click.option(
+    "--token",
+    default=None,
+    help="With --web: the secret every browser must present (default: a new random one, "
+    "part of the printed address).",
+)
+@click.option("--web-session", is_flag=True, hidden=True)
 @repo_option
-def review(identity: str | None, base: str | None, head: str | None, repo: Path) -> int:
+def review(
+    identity: str | None,
+    base: str | None,
+    head: str | None,
+    web: bool,
+    host: str | None,
+    port: int | None,
+    token: str | None,
+    web_session: bool,
+    repo: Path,
+) -> int:
     """Open the review app for legal reviewers and release managers (ctrl+q quits).
 
     \b
@@ -369,8 +402,26 @@ def review(identity: str | None, base: str | None, head: str | None, repo: Path)
     each other branch not merged into the default branch that changes a policy. Decisions are
     recorded on the checked-out branch; other branches open read-only until you switch to them.
     Every action has a key in the footer and a command in the palette (ctrl+p).
+
+    \b
+    In a browser:
+      govern review --web --as counsel@example.com
+    serves the same app on 127.0.0.1 at a free port and prints the address to open, with its
+    token. Every browser session acts as the --as given here; nothing in the page can change it.
+    --host 0.0.0.0 makes it reachable from other machines: put it behind HTTPS.
     """
-    return dispatch("review", identity=identity, base=base, head=head, repo=repo)
+    return dispatch(
+        "review",
+        identity=identity,
+        base=base,
+        head=head,
+        repo=repo,
+        web=web,
+        host=host,
+        port=port,
+        token=token,
+        web_session=web_session,
+    )
 
 
 @cli.command()
