@@ -56,6 +56,7 @@ class TopLevel(Group):
         "reject",
         "review",
         "announce",
+        "client",
         "audit",
     ]
 
@@ -443,6 +444,36 @@ def demo(directory: Path | None, no_open: bool) -> int:
     legal reviewer, or prints the report when standard output is not a terminal.
     """
     return dispatch("demo", directory=directory, no_open=no_open)
+
+
+# --- the in-app notice client
+@cli.command()
+@click.option("--path", "show_path", is_flag=True, help="Print where the client's ES module is.")
+@click.option(
+    "--copy",
+    "copy_to",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Copy the module and its TypeScript declarations into DIR (created if missing).",
+)
+def client(show_path: bool, copy_to: Path | None) -> int:
+    """The in-app notice client: a small ES module, no dependencies, that your product embeds.
+
+    It reads the announcement feed, shows the newest announcement the user has not dismissed
+    (a banner, or a dialog when consent must be asked again), and dispatches a
+    `govern:reconsent` event for your consent manager when the policy's consent revision is
+    newer than the one the user agreed to.
+
+    \b
+    govern client --copy static/    then, in the page:
+      <script type="module">
+        import { showNotices } from "/static/govern-notice.js";
+        showNotices({ feed: "/announcements/feed.json" });
+        document.addEventListener("govern:reconsent", (e) => askForConsentAgain(e.detail));
+      </script>
+    """
+    return dispatch("client", show_path=show_path, copy_to=copy_to)
 
 
 # --- the known-cookie catalogue (helper B2)
