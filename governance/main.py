@@ -130,15 +130,22 @@ def render(
 
 
 @cli.command()
+@click.argument(
+    "kind", type=click.Choice(["policy", "report", "feed"]), default="policy", required=False
+)
 @output_option
-def schema(output: Path | None) -> int:
-    """Print the JSON Schema of the structured (YAML) policy format.
+def schema(kind: str, output: Path | None) -> int:
+    """Print a JSON Schema: of the structured (YAML) policy format (default), of the JSON report
+    of `diff` and `check` (govern.report/1), or of the announcement feed (govern.feed/1).
 
     \b
-    Point your editor's YAML language server at it, e.g. at the top of a policy:
+    Point your editor's YAML language server at the policy schema, e.g. at the top of a policy:
       # yaml-language-server: $schema=./govern.schema.json
+    Validate what your scripts and apps read (JSON Schema 2020-12):
+      govern schema report -o report.schema.json
+      govern schema feed -o feed.schema.json
     """
-    return dispatch("schema", output=output)
+    return dispatch("schema", output=output, kind=kind)
 
 
 # --- reviews and the CI gate (helper D) ---------------------------------------------------------
