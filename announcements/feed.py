@@ -1,4 +1,4 @@
-"""The announcement feed the app reads: ``govern.feed/1`` (CONTRACT.md), newest first."""
+"""The announcement feed the app reads: ``govern.feed/1`` (docs/feed.md), newest first."""
 
 from __future__ import annotations
 
