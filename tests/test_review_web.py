@@ -4,6 +4,7 @@ checks, and a reviewer in headless Chromium who approves a finding with the keyb
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import queue
 import re
@@ -322,3 +323,26 @@ def test_ci_commands_load_neither_the_web_server_nor_textual(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=60
     )
     assert "HEAVY []" in completed.stdout, completed.stdout + completed.stderr
+
+
+@browser_test
+def test_govern_scan_of_the_review_page_finds_no_third_party(demo: Path) -> None:
+    from governance.main import cli
+
+    if "scan" not in cli.commands:
+        pytest.skip(
+            "govern scan is not part of this build; the Chromium test above checks requests"
+        )
+    with review_server(demo, "--as", LEGAL) as server:
+        completed = subprocess.run(
+            [sys.executable, "-m", "governance", "scan", server.url, "--format", "json"]
+            + ["--repo", str(demo)],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+    assert completed.returncode in (0, 1), completed.stderr
+    report = json.loads(completed.stdout)
+    rules = {f["rule"] for policy in report["policies"] for f in policy["findings"]}
+    assert "undeclared-third-party" not in rules, completed.stdout
