@@ -179,7 +179,7 @@ class ReviewServer(Server):
         font_size = request.query.get("fontsize", "16")
         nonce = secrets.token_urlsafe(16)
         context = {
-            "font_size": int(font_size) if font_size.isdigit() else 16,
+            "font_size": min(max(int(font_size), 8), 48) if font_size.isdigit() else 16,
             "static_url": "/static/",
             "title": self.title,
             "nonce": nonce,
@@ -279,8 +279,10 @@ def serve_review(
     base: str | None = None,
     head: str | None = None,
     say: Callable[[str], Any] = print,
+    intro: str = "",
 ) -> None:
-    """Serve the review app for ``identity`` until interrupted, telling ``say`` where."""
+    """Serve the review app for ``identity`` until interrupted, telling ``say`` (after ``intro``,
+    once listening) the address to open."""
     if token is not None and len(token) < 16:
         raise InputError("a token must have at least 16 characters", field="--token")
     if not is_loopback(host) and token is None:
@@ -292,4 +294,5 @@ def serve_review(
     listener = bind(host, port)
     command = session_command(repo, identity, base, head)
     server = ReviewServer(command, listener, token or new_token(), title=f"govern review: {repo}")
-    server.serve(announce=lambda url: say(f"Open {url}\nctrl+c stops the server."))
+    prefix = f"{intro}\n" if intro else ""
+    server.serve(announce=lambda url: say(f"{prefix}Open {url}\nctrl+c stops the server."))

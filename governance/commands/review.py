@@ -81,11 +81,20 @@ def serve(
     finally:
         services.close()
     who = f"{reviewer} ({ROLE_NAMES.get(role or '', 'not a listed reviewer')})"
-    click.echo(f"Serving the review app of {root} as {who}.")
 
     def say(text: str) -> None:
         click.echo(text)
         sys.stdout.flush()
 
-    serve_review(root, reviewer, host=host, port=port, token=token, base=base, head=head, say=say)
+    serve_review(
+        root,
+        reviewer,
+        host=host,
+        port=port,
+        token=token,
+        base=base,
+        head=head,
+        say=say,
+        intro=f"Serving the review app of {root} as {who}.",
+    )
     return 0
