@@ -187,6 +187,15 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         cwd=folder,
     ).stdout
     assert location.startswith(str(runner_python)), location  # not this project's editable copy
+    # what a built package must carry besides code
+    for data in (
+        "announcements/client/govern-notice.js",
+        "announcements/client/govern-notice.d.ts",
+        "governance/data/schemas/report.schema.json",
+        "governance/data/schemas/feed.schema.json",
+        "tui/web_page/index.html",
+    ):
+        assert Path(purelib, data).is_file(), f"the built package lacks {data}"
     return runner_python / "bin", action_path
 
 
