@@ -121,7 +121,7 @@ def keyed(collection: Any) -> tuple[set[str], set[str], set[tuple[str, str]]]:
     )
 
 
-SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS

@@ -24,6 +24,7 @@ from announcements_helpers import make_repo as make_mitpo_repo
 from browser_helpers import PROJECT_ROOT, browser_test, chromium, third_party_requests
 
 from governance.commands.client import CLIENT_FILES, client_path
+from governance.main import main
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -393,30 +394,28 @@ def test_the_client_is_under_6_kb_minified() -> None:
     assert 1000 < len(completed.stdout) < 6 * 1024, len(completed.stdout)
 
 
-def test_govern_client_path_and_copy(tmp_path: Path) -> None:
-    def govern(*arguments: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "governance", "client", *arguments],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+def test_govern_client_path_and_copy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def govern(*arguments: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = main(["client", *arguments])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
 
-    printed = govern("--path")
-    assert printed.returncode == 0 and Path(printed.stdout.strip()) == client_path()
+    code, out, _ = govern("--path")
+    assert code == 0 and Path(out.strip()) == client_path()
     assert client_path().is_file()
 
     target = tmp_path / "static" / "js"
-    copied = govern("--copy", str(target))
-    assert copied.returncode == 0, copied.stderr
+    code, _, err = govern("--copy", str(target))
+    assert code == 0, err
     for name in CLIENT_FILES:
         assert (target / name).read_bytes() == (client_path().parent / name).read_bytes()
 
-    nothing = govern()
-    assert nothing.returncode == 2 and "--copy DIR" in nothing.stderr
+    code, _, err = govern()
+    assert code == 2 and "--copy DIR" in err
     (tmp_path / "file").write_text("x")
-    onto_a_file = govern("--copy", str(tmp_path / "file"))
-    assert onto_a_file.returncode == 2 and "Traceback" not in onto_a_file.stderr
+    code, _, err = govern("--copy", str(tmp_path / "file"))
+    assert code == 2 and "Traceback" not in err
 
-    helped = govern("--help")
-    assert "showNotices" in helped.stdout and "govern:reconsent" in helped.stdout
+    code, out, _ = govern("--help")
+    assert "showNotices" in out and "govern:reconsent" in out

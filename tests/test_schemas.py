@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +26,7 @@ from announcements_helpers import (
 from jsonschema import Draft202012Validator, FormatChecker
 
 from governance.commands.schema import packaged_schema, policy_schema
+from governance.main import main
 
 
 def validator(kind: str) -> Draft202012Validator:
@@ -166,26 +165,23 @@ def test_new_fields_are_allowed_where_the_formats_grow(outputs: dict[str, dict[s
     assert errors("feed", feed) == []
 
 
-def govern_schema(*arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "governance", "schema", *arguments],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 def test_govern_schema_prints_the_policy_format_by_default_and_the_others_by_name(
-    tmp_path: Path,
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    default = govern_schema()
-    assert default.returncode == 0 and json.loads(default.stdout) == policy_schema()
-    assert json.loads(govern_schema("policy").stdout) == policy_schema()
+    def govern_schema(*arguments: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = main(["schema", *arguments])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    code, out, _ = govern_schema()
+    assert code == 0 and json.loads(out) == policy_schema()
+    assert json.loads(govern_schema("policy")[1]) == policy_schema()
     for kind in ("report", "feed"):
-        printed = govern_schema(kind)
-        assert printed.returncode == 0 and json.loads(printed.stdout) == packaged_schema(kind)
-    written = govern_schema("feed", "-o", str(tmp_path / "feed.schema.json"))
-    assert written.returncode == 0 and written.stdout == ""
+        code, out, _ = govern_schema(kind)
+        assert code == 0 and json.loads(out) == packaged_schema(kind)
+    code, out, _ = govern_schema("feed", "-o", str(tmp_path / "feed.schema.json"))
+    assert code == 0 and out == ""
     assert json.loads((tmp_path / "feed.schema.json").read_text()) == packaged_schema("feed")
-    wrong = govern_schema("ledger")
-    assert wrong.returncode == 2 and "'ledger' is not one of" in wrong.stderr
+    code, _, err = govern_schema("ledger")
+    assert code == 2 and "'ledger' is not one of" in err
