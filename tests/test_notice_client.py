@@ -267,6 +267,39 @@ def test_no_reconsent_for_a_user_who_never_consented_or_before_the_change_applie
 
 
 @browser_test
+def test_the_sites_own_banner_and_hooks(browser: Browser, site: str, feed: dict[str, Any]) -> None:
+    page = open_page(browser, site)
+    result = page.evaluate(
+        """async (nowMs) => {
+          const { showNotices } = await import("/govern-notice.js");
+          const seen = { rendered: [], hooked: [] };
+          const result = await showNotices({
+            feed: "/feed.json",
+            now: () => nowMs,
+            consentedRevision: () => 1,
+            render: (announcement, controls) => {
+              seen.rendered.push([announcement.id, controls.kind]);
+              controls.dismiss();
+              return true;
+            },
+            onReconsent: (detail) => seen.hooked.push(detail.revision),
+          });
+          const drawn = document.querySelectorAll(".govern-notice").length;
+          const dismissed = JSON.parse(localStorage.getItem("govern-notice:dismissed"));
+          return { kind: result.kind, seen, drawn, dismissed };
+        }""",
+        int(after_effect(feed).timestamp() * 1000),
+    )
+    entry = feed["announcements"][0]
+    assert result == {
+        "kind": "modal",
+        "seen": {"rendered": [[entry["id"], "modal"]], "hooked": [2]},
+        "drawn": 0,
+        "dismissed": [entry["id"]],
+    }
+
+
+@browser_test
 def test_a_hostile_title_is_text_and_no_script_runs(
     browser: Browser, site: str, feed: dict[str, Any]
 ) -> None:
