@@ -1,4 +1,4 @@
-"""The announcement feed the app reads: ``govern.feed/1``, newest first.
+"""The announcement feed the app reads: ``govern.feed/1`` (docs/feed.md), newest first.
 
 Each entry carries ``content_sha256``: the hash of its title, bodies, severity, re-consent flag,
 consent revision and notice period, which the release manager's approval record holds too, so

@@ -1,4 +1,4 @@
-"""Findings and the report: the public JSON shape of CONTRACT.md ("govern.report/1").
+"""Findings and the report: the public JSON shape "govern.report/1" (docs/report.md).
 
 A finding's fingerprint hashes the rule id, the path and the normalised before/after values, and
 nothing else: not the message wording, commit ids or line numbers. The same change keeps its
@@ -146,7 +146,7 @@ class Report(BaseModel):
         return any(f.level is Level.material for f in self.findings)
 
     def to_json_data(self) -> dict[str, Any]:
-        """The CONTRACT.md JSON object (``check`` adds ``review`` and ``verdict`` on top)."""
+        """The govern.report/1 JSON object (``check`` adds ``review`` and ``verdict`` on top)."""
         return {
             "schema": self.schema_,
             "base": self.base.model_dump() if self.base else None,

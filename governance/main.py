@@ -57,6 +57,7 @@ class TopLevel(Group):
         "reject",
         "review",
         "announce",
+        "client",
         "audit",
     ]
 
@@ -151,15 +152,22 @@ def render(
 
 
 @cli.command()
+@click.argument(
+    "kind", type=click.Choice(["policy", "report", "feed"]), default="policy", required=False
+)
 @output_option
-def schema(output: Path | None) -> int:
-    """Print the JSON Schema of the structured (YAML) policy format.
+def schema(kind: str, output: Path | None) -> int:
+    """Print a JSON Schema: of the structured (YAML) policy format (default), of the JSON report
+    of `diff` and `check` (govern.report/1), or of the announcement feed (govern.feed/1).
 
     \b
-    Point your editor's YAML language server at it, e.g. at the top of a policy:
+    Point your editor's YAML language server at the policy schema, e.g. at the top of a policy:
       # yaml-language-server: $schema=./govern.schema.json
+    Validate what your scripts and apps read (JSON Schema 2020-12):
+      govern schema report -o report.schema.json
+      govern schema feed -o feed.schema.json
     """
-    return dispatch("schema", output=output)
+    return dispatch("schema", output=output, kind=kind)
 
 
 # --- reviews and the CI gate (helper D) ---------------------------------------------------------
@@ -401,8 +409,41 @@ _declare_announce()
     default=None,
     help="Review only the change up to this head (default: every open change).",
 )
+@click.option(
+    "--web",
+    is_flag=True,
+    help="Serve the app to a browser instead of this terminal; prints the address to open.",
+)
+@click.option(
+    "--host",
+    default=None,
+    help="With --web: the address to listen on (default: 127.0.0.1, this machine only).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="With --web: the port (default: a free one).",
+)
+@click.option(
+    "--token",
+    default=None,
+    help="With --web: the secret every browser must present (default: a new random one, "
+    "part of the printed address).",
+)
+@click.option("--web-session", is_flag=True, hidden=True)
 @repo_option
-def review(identity: str | None, base: str | None, head: str | None, repo: Path) -> int:
+def review(
+    identity: str | None,
+    base: str | None,
+    head: str | None,
+    web: bool,
+    host: str | None,
+    port: int | None,
+    token: str | None,
+    web_session: bool,
+    repo: Path,
+) -> int:
     """Open the review app for legal reviewers and release managers (ctrl+q quits).
 
     \b
@@ -411,8 +452,26 @@ def review(identity: str | None, base: str | None, head: str | None, repo: Path)
     each other branch not merged into the default branch that changes a policy. Decisions are
     recorded on the checked-out branch; other branches open read-only until you switch to them.
     Every action has a key in the footer and a command in the palette (ctrl+p).
+
+    \b
+    In a browser:
+      govern review --web --as counsel@example.com
+    serves the same app on 127.0.0.1 at a free port and prints the address to open, with its
+    token. Every browser session acts as the --as given here; nothing in the page can change it.
+    --host 0.0.0.0 makes it reachable from other machines: put it behind HTTPS.
     """
-    return dispatch("review", identity=identity, base=base, head=head, repo=repo)
+    return dispatch(
+        "review",
+        identity=identity,
+        base=base,
+        head=head,
+        repo=repo,
+        web=web,
+        host=host,
+        port=port,
+        token=token,
+        web_session=web_session,
+    )
 
 
 @cli.command()
@@ -434,6 +493,36 @@ def demo(directory: Path | None, no_open: bool) -> int:
     legal reviewer, or prints the report when standard output is not a terminal.
     """
     return dispatch("demo", directory=directory, no_open=no_open)
+
+
+# --- the in-app notice client
+@cli.command()
+@click.option("--path", "show_path", is_flag=True, help="Print where the client's ES module is.")
+@click.option(
+    "--copy",
+    "copy_to",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Copy the module and its TypeScript declarations into DIR (created if missing).",
+)
+def client(show_path: bool, copy_to: Path | None) -> int:
+    """The in-app notice client: a small ES module, no dependencies, that your product embeds.
+
+    It reads the announcement feed, shows the newest announcement the user has not dismissed
+    (a banner, or a dialog when consent must be asked again), and dispatches a
+    `govern:reconsent` event for your consent manager when the policy's consent revision is
+    newer than the one the user agreed to.
+
+    \b
+    govern client --copy static/    then, in the page:
+      <script type="module">
+        import { showNotices } from "/static/govern-notice.js";
+        showNotices({ feed: "/announcements/feed.json" });
+        document.addEventListener("govern:reconsent", (e) => askForConsentAgain(e.detail));
+      </script>
+    """
+    return dispatch("client", show_path=show_path, copy_to=copy_to)
 
 
 # --- the known-cookie catalogue (helper B2)

@@ -1,4 +1,4 @@
-"""A report as the JSON object of CONTRACT.md (``govern.report/1``)."""
+"""A report as the public JSON object ``govern.report/1`` (docs/report.md)."""
 
 from __future__ import annotations
 
