@@ -205,7 +205,7 @@ class CheckResult:
         return {(item.policy.policy, item.finding.fingerprint): item for item in self.findings}
 
     def to_json_data(self) -> dict[str, Any]:
-        """CONTRACT.md's report, plus ``review`` per finding and the verdict at the top."""
+        """The report (docs/report.md), plus ``review`` per finding and the verdict at the top."""
         data = self.report.to_json_data()
         checks = self.by_fingerprint()
         for policy in data["policies"]:

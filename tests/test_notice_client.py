@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from announcements_helpers import AUTHOR, LEGAL, POLICY_ID, RELEASE, Cli, add_hotjar_on_branch
+from announcements_helpers import LEGAL, POLICY_ID, RELEASE, Cli, add_hotjar_on_branch
 from announcements_helpers import make_repo as make_mitpo_repo
 from browser_helpers import PROJECT_ROOT, browser_test, chromium, third_party_requests
 
@@ -86,9 +86,10 @@ def feed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         if finding["level"] == "material"
     ]
     assert govern("approve", *fingerprints, "--as", LEGAL)[0] == 0
-    code, out, err = govern("announce", "draft", "--as", AUTHOR)
+    code, out, err = govern("announce", "draft", "--as", LEGAL)
     assert code == 0, err
     announcement_id = out.strip().splitlines()[-1]
+    assert govern("announce", "submit", announcement_id, "--as", LEGAL)[0] == 0
     assert govern("announce", "approve", announcement_id, "--as", RELEASE)[0] == 0
     code, _, err = govern("announce", "publish", announcement_id, "--as", RELEASE)
     assert code == 0, err

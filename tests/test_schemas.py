@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from announcements_helpers import (
-    AUTHOR,
     GOVERN_TOML,
     LEGAL,
     POLICY_PATH,
@@ -77,9 +76,10 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any
     ]
     assert govern("approve", *fingerprints, "--as", LEGAL)[0] == 0
     found["check, approved"] = as_json(govern("check", "--format", "json"), 1)
-    code, out, err = govern("announce", "draft", "--as", AUTHOR)
+    code, out, err = govern("announce", "draft", "--as", LEGAL)
     assert code == 0, err
     announcement = out.strip().splitlines()[-1]
+    assert govern("announce", "submit", announcement, "--as", LEGAL)[0] == 0
     assert govern("announce", "approve", announcement, "--as", RELEASE)[0] == 0
     assert govern("announce", "publish", announcement, "--as", RELEASE)[0] == 0
     found["feed"] = json.loads((root / "announcements" / "feed.json").read_text())

@@ -3,7 +3,7 @@ texts, and the text of commitments and controls.
 
 The claims of both versions are compared as documents (:mod:`governance.prose`): a change of
 wording that keeps every claim is ``text-changed`` (editorial), one finding per changed text; a
-change of meaning feeds the CONTRACT rule it belongs to (a third party newly named, more sharing,
+change of meaning feeds the public rule it belongs to (a third party newly named, more sharing,
 a new purpose, longer retention, weaker consent, a dropped control, a promise removed or
 reversed, data leaving the device), plus two rules of this module: ``scope-widened`` and
 ``data-category-added``.
