@@ -157,6 +157,8 @@ _BUILTIN_MODULES = (
     "metadata",
     "prose",
     "catalog",
+    "technical_names",
+    "scan",
 )
 _loaded_plugins: set[str] = set()
 
