@@ -4,7 +4,9 @@
 Chromium reaches through ``--host-resolver-rules`` (``govern scan --resolve``):
 ``tags.hotjar.test`` (127.0.0.2, a declared recipient) and ``px.ads.test`` (127.0.0.3, not
 declared); ``elsewhere.test`` (127.0.0.4) is only ever linked to, and counts the requests it gets
-(a scan must never follow an off-site link).
+(a scan must never follow an off-site link). Every page embeds a video player from
+``player.video.test`` in an iframe, before any consent, and the player pings
+``cdn.videostats.test``: a request made inside a cross-site iframe (its own renderer process).
 
 What the site does, so that every scan rule has something to find:
 
@@ -36,11 +38,15 @@ SITE_HOST = "www.shop.test"
 HOTJAR_HOST = "tags.hotjar.test"
 ADS_HOST = "px.ads.test"
 ELSEWHERE_HOST = "elsewhere.test"
+VIDEO_HOST = "player.video.test"
+VIDEO_STATS_HOST = "cdn.videostats.test"
 ADDRESSES = {
     SITE_HOST: "127.0.0.1",
     HOTJAR_HOST: "127.0.0.2",
     ADS_HOST: "127.0.0.3",
     ELSEWHERE_HOST: "127.0.0.4",
+    VIDEO_HOST: "127.0.0.5",
+    VIDEO_STATS_HOST: "127.0.0.6",
 }
 HANG_SECONDS = 8.0
 
@@ -159,6 +165,7 @@ def _page(site: Site, number: int, consented: bool) -> str:
         "<!DOCTYPE html><html><head><title>Shop</title></head><body>"
         f"<h1>Shop page {number}</h1>{tags}"
         f'<div id="tags" data-hotjar="{hotjar}" data-pixel="{pixel}"></div>'
+        f'<iframe src="{site.url("/embed", VIDEO_HOST)}" title="Video"></iframe>'
         f"<ul>{links}</ul>"
         f'<a href="{site.url("/", ELSEWHERE_HOST)}">Partner</a>'
         '<a href="mailto:hello@shop.test">Mail</a><a href="/files/terms.pdf">Terms</a>'
@@ -186,6 +193,11 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                     b"GIF89a\x01\x00\x01\x00\x00\x00\x00;",
                     cookies=["uid=ad-42; Max-Age=7776000; Path=/; SameSite=None; Secure"],
                 )
+            elif host == VIDEO_HOST:
+                ping = site.url("/ping.gif", VIDEO_STATS_HOST)
+                self._send(200, "text/html", f'<img src="{ping}" alt="">'.encode())
+            elif host == VIDEO_STATS_HOST:
+                self._send(200, "image/gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;")
             elif host != SITE_HOST:
                 self._send(200, "text/html", b"<p>elsewhere</p>")
             else:

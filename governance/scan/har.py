@@ -149,15 +149,14 @@ class _HarReader:
         self.cookie_index: dict[tuple[Phase, str, bool], int] = {}
 
     def read(self, entries: list[dict[str, Any]]) -> None:
-        for entry in entries:
+        phases = self._phases(entries)
+        for entry, phase in zip(entries, phases, strict=True):
             request = entry["request"]
             url = request["url"]
             if not is_web_url(url):
                 continue
+            self.phase = phase
             sent = self._sent_cookie_names(request)
-            if self.marker and self.phase is Phase.before and self.marker in sent:
-                self.phase = Phase.after
-                self.seen.consented = True
             kind = _resource_type(entry)
             host = host_of_url(url)
             if kind == "document" and same_site(host, self.seen.site):
@@ -179,6 +178,36 @@ class _HarReader:
                         )
             if not same_site(host, self.seen.site):
                 self._request(url, host, kind, entry)
+
+    def _phases(self, entries: list[dict[str, Any]]) -> list[Phase]:
+        """Before consent up to the last request to the site without the consent marker, after
+        from the first with it; requests to other sites in between could be either (the click
+        that gave consent is not in a HAR), so their phase is unknown."""
+        if not self.marker:
+            return [Phase.unknown] * len(entries)
+        own = [
+            is_web_url(e["request"]["url"]) and same_site(host_of_url(e["request"]["url"]),
+                                                          self.seen.site)
+            for e in entries
+        ]  # fmt: skip
+        marked = [
+            index
+            for index, entry in enumerate(entries)
+            if own[index] and self.marker in self._sent_cookie_names(entry["request"])
+        ]
+        if not marked:
+            return [Phase.before] * len(entries)
+        self.seen.consented = True
+        consent_at = marked[0]
+        last_before = max((i for i in range(consent_at) if own[i]), default=-1)
+        return [
+            Phase.before
+            if index <= last_before
+            else Phase.after
+            if index >= consent_at
+            else Phase.unknown
+            for index in range(len(entries))
+        ]
 
     def _sent_cookie_names(self, request: dict[str, Any]) -> list[str]:
         names = [

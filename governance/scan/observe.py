@@ -5,8 +5,10 @@ The browser is the distribution's Chromium, driven by Playwright for Python with
 ``executable_path`` pointing at it (no browser is downloaded). Network detail comes from a
 DevTools protocol session on the page: ``Network.requestWillBeSent`` gives each request's type and
 initiator, ``Network.responseReceivedExtraInfo`` the raw ``Set-Cookie`` lines (also those the
-browser refused). Site isolation is turned off in this throwaway profile so that third-party
-iframes run in the page's process and their requests reach the same session.
+browser refused). Cross-site iframes run in processes of their own, which that session does not
+see: Playwright's own request and response events fill those in (initiator: the iframe's URL).
+No ``--disable-features`` switch is passed: it would replace Playwright's list (which keeps HTTP
+navigations on HTTP, among others) instead of adding to it.
 
 Third-party cookies are allowed in the profile, as in a default desktop Chrome: a scan observes
 what a site tries to store, not what one browser's blocking setting leaves of it.
@@ -48,7 +50,7 @@ from governance.scan.sites import (
 )
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Page
+    from playwright.sync_api import BrowserContext, Page, Request, Response
 
 INSTALL_HINT = "pip install 'govern[scan]'"
 
@@ -63,8 +65,6 @@ CHROMIUM_FLAGS = (
     "--disable-domain-reliability",
     "--disable-client-side-phishing-detection",
     "--no-pings",
-    "--disable-site-isolation-trials",
-    "--disable-features=IsolateOrigins,site-per-process",
 )
 
 # Accept buttons of widespread consent platforms, tried when no --accept selector is given.
@@ -101,6 +101,8 @@ _NET_ERRORS = {
     "ERR_EMPTY_RESPONSE": "the server closed the connection without answering",
     "ERR_TOO_MANY_REDIRECTS": "too many redirects (a redirect loop)",
     "ERR_INVALID_RESPONSE": "the server's answer is not valid HTTP",
+    "ERR_UNSAFE_PORT": "Chromium refuses to connect to this port",
+    "ERR_CONTENT_LENGTH_MISMATCH": "the server broke off its answer",
 }
 
 
@@ -224,7 +226,7 @@ def describe_navigation_error(message: str, timeout: float) -> str:
         return f"{_NET_ERRORS[code]} ({code})"
     if code.startswith(("ERR_CERT_", "ERR_SSL_", "ERR_BAD_SSL")):
         return f"TLS error: the certificate or handshake was refused ({code})"
-    return line
+    return code if code.startswith("ERR_") else line
 
 
 class _Session:
@@ -242,16 +244,23 @@ class _Session:
         self.options = options
         self.seen = observations
         self.page: Page = context.pages[0] if context.pages else context.new_page()
-        self.page.set_default_timeout(options.page_timeout * 1000)
         self.started = time.monotonic()
         self._request_events: list[dict[str, Any]] = []
         self._cookie_events: list[dict[str, Any]] = []
+        self._other_requests: list[Request] = []  # Playwright's view, for cross-site iframes
+        self._other_responses: list[Response] = []
         self._request_urls: dict[str, str] = {}
         self._header_cookies: dict[
             tuple[str, str, str], tuple[float | None, float, str | None]
         ] = {}
         self._keys: set[tuple[Any, ...]] = set()
-        session = context.new_cdp_session(self.page)
+        self._watch(self.page)
+        context.on("request", lambda request: self._other_requests.append(request))
+        context.on("response", lambda response: self._other_responses.append(response))
+
+    def _watch(self, page: Page) -> None:
+        page.set_default_timeout(self.options.page_timeout * 1000)
+        session = self.context.new_cdp_session(page)
         # Playwright wraps handlers, so they must be Python functions, not bound built-ins
         session.on("Network.requestWillBeSent", lambda event: self._request_events.append(event))
         session.on(
@@ -345,9 +354,9 @@ class _Session:
         from playwright.sync_api import Error as PlaywrightError
 
         try:
-            response = self.page.goto(url, wait_until="load")
+            response = self._goto(url)
         except PlaywrightError as error:
-            self._drain()
+            self._reset()
             if "Download is starting" in str(error):
                 return None if start else []
             message = describe_navigation_error(str(error), self.options.page_timeout)
@@ -367,6 +376,30 @@ class _Session:
             return []
         return links
 
+    def _goto(self, url: str) -> Response | None:
+        """Load a page; once more when the error page of an earlier failure cut in."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            return self.page.goto(url, wait_until="load")
+        except PlaywrightError as error:
+            if "interrupted by another navigation" not in str(error):
+                raise
+        return self.page.goto(url, wait_until="load")
+
+    def _reset(self) -> None:
+        """After a failed page: a new tab, so that nothing still loading in the old one (an error
+        page, a hanging response) cuts into the next page; forget the failed page's events."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        old = self.page
+        self.page = self.context.new_page()
+        self._watch(self.page)
+        with contextlib.suppress(PlaywrightError):
+            old.close()
+        self._drain()
+        self._drain_others()
+
     def _settle(self) -> None:
         from playwright.sync_api import Error as PlaywrightError
 
@@ -383,15 +416,65 @@ class _Session:
         cookies, self._cookie_events[:] = list(self._cookie_events), []
         return requests, cookies
 
+    def _drain_others(self) -> tuple[list[Request], list[Response]]:
+        requests, self._other_requests[:] = list(self._other_requests), []
+        responses, self._other_responses[:] = list(self._other_responses), []
+        return requests, responses
+
     # --- what the page did ----------------------------------------------------------------------
 
     def _collect(self, phase: Phase, page_url: str) -> None:
         requests, cookie_events = self._drain()
+        other_requests, other_responses = self._drain_others()
         now = time.time()
         self._requests(requests, phase, page_url)
+        seen_urls = {str(event.get("request", {}).get("url", "")) for event in requests}
+        self._frame_requests(other_requests, seen_urls, phase, page_url)
         blocked = self._set_cookie_lines(cookie_events, now)
+        answered = {self._request_urls.get(str(e.get("requestId", "")), "") for e in cookie_events}
+        self._frame_set_cookies(other_responses, answered, now)
         self._cookies(phase, page_url, now, blocked)
         self._storage(phase, page_url)
+
+    def _frame_requests(
+        self, requests: list[Request], seen_urls: set[str], phase: Phase, page_url: str
+    ) -> None:
+        """Requests the page's DevTools session did not see: those of cross-site iframes."""
+        for request in requests:
+            url = request.url
+            if url in seen_urls or not is_web_url(url):
+                continue
+            host = host_of_url(url)
+            if not host or same_site(host, self.site):
+                continue
+            key = ("request", phase, host, request.resource_type)
+            if key in self._keys:
+                continue
+            self._keys.add(key)
+            try:
+                initiator: str | None = request.frame.url or None
+            except Exception:  # a service worker's request has no frame
+                initiator = None
+            self.seen.requests.append(
+                RequestSeen(url, host, request.resource_type, initiator, page_url, phase)
+            )
+
+    def _frame_set_cookies(self, responses: list[Response], answered: set[str], now: float) -> None:
+        """Set-Cookie lines of responses the DevTools session did not see (cross-site iframes)."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        for response in responses:
+            if response.url in answered or not is_web_url(response.url):
+                continue
+            try:
+                lines = response.header_values("set-cookie")
+            except PlaywrightError:
+                continue
+            for line in "\n".join(lines).split("\n"):
+                parsed = parse_set_cookie(line, response.url, now) if line.strip() else None
+                if parsed is not None:
+                    key = (parsed.name, parsed.domain, parsed.path)
+                    self._header_cookies[key] = (parsed.expires, now, response.url)
 
     def _requests(self, events: list[dict[str, Any]], phase: Phase, page_url: str) -> None:
         for event in events:
@@ -412,7 +495,8 @@ class _Session:
                     url=url,
                     host=host,
                     resource_type=str(event.get("type") or "other").lower(),
-                    initiator=_initiator(event.get("initiator") or {}),
+                    initiator=_initiator(event.get("initiator") or {})
+                    or (str(event.get("documentURL") or "") or None),
                     page=page_url,
                     phase=phase,
                 )

@@ -49,6 +49,15 @@ class _Dumper(yaml.SafeDumper):
         return True
 
 
+def _short_list(dumper: yaml.SafeDumper, values: list[Any]) -> yaml.SequenceNode:
+    """Lists of names and keys in flow style (``names: [sid]``), entries as blocks."""
+    flow = all(not isinstance(value, dict | list) for value in values)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", values, flow_style=flow)
+
+
+_Dumper.add_representer(list, _short_list)
+
+
 def suggest(matched: Matched, policy: Policy, site: str) -> str:
     """The suggestion as YAML text (comments included); "" when there is nothing to declare."""
     ids = {item.id for item in policy.items} | {r.id for r in policy.recipients}
@@ -74,21 +83,32 @@ def suggest(matched: Matched, policy: Policy, site: str) -> str:
     if items:
         lines += ["", "items:"]
         for item, comment in items:
-            lines += [f"  # {comment}", *_entry_lines(item)]
+            lines += [*_comments(comment), *_entry_lines(item)]
     if recipients:
         lines += ["", "recipients:"]
         for recipient, comment in recipients.values():
-            lines += [f"  # {comment}", *_entry_lines(recipient)]
+            lines += [*_comments(comment), *_entry_lines(recipient)]
     if todo:
         lines += ["", "# Not fixed by declaring more (the site or the declared facts must change):"]
         lines += [f"# - {entry}" for entry in todo]
     return "\n".join(lines) + "\n"
 
 
+def _comments(text: str) -> list[str]:
+    return [f"  # {part.strip()}" for part in text.split(";") if part.strip()]
+
+
 def _entry_lines(entry: Item | Recipient) -> list[str]:
     data = entry.model_dump(mode="json", exclude_defaults=True)
     data = {"id": data.pop("id"), **data}
-    text = yaml.dump([data], Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=96)
+    text = yaml.dump(
+        [data],
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=96,
+        default_flow_style=False,
+    )
     return ["  " + line for line in text.rstrip("\n").splitlines()]
 
 
@@ -159,12 +179,17 @@ def _recipient_for(
     ids: set[str],
     company: Company | None = None,
 ) -> str:
-    """The id of the recipient for a company: a declared one, one already suggested, or new."""
+    """The id of the recipient for a company: a declared one, one already suggested, or new.
+
+    A company the catalogue does not know is only its domain: it is matched by that alone."""
+    known = company is None or company.entry is not None
     for recipient in policy.recipients:
-        if same_organisation_names(recipient.name, platform, controller):
+        if known and same_organisation_names(recipient.name, platform, controller):
             return recipient.id
     for key, (recipient, _) in recipients.items():
-        if same_organisation_names(recipient.name, platform, controller):
+        if recipient.name == (controller or platform) or (
+            known and same_organisation_names(recipient.name, platform, controller)
+        ):
             return key
     name = controller or platform
     hosts = ", ".join(company.hosts) if company else ""
