@@ -1,6 +1,6 @@
 """The policy model: one typed shape that both source formats (YAML, Markdown) parse into.
 
-Field names follow what a legal reviewer needs to judge a change (DESIGN.md, "Model"). Data uses
+Field names follow what a legal reviewer needs to judge a change. Data uses
 are fideslang keys checked against its default taxonomy; cookie categories are the four ePrivacy
 categories. Unknown fields are errors, so a typo never silently drops a disclosure.
 """

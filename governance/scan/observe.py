@@ -106,6 +106,9 @@ _NET_ERRORS = {
 }
 
 
+QUIET_SECONDS = 0.25  # no new request for this long after the load event: the page has settled
+
+
 @dataclass(frozen=True)
 class Progress:
     phase: Phase
@@ -290,8 +293,8 @@ class _Session:
         queued = set(starts)
         visited: list[str] = []
         scheme = urlsplit(starts[0]).scheme
-        while queue and len(visited) < self.options.pages:
-            url = queue.popleft()
+        while queue and (queue[0] in starts or len(visited) < self.options.pages):
+            url = queue.popleft()  # start URLs first, each scanned whatever --pages says
             is_start = url in starts
             if not is_start and time.monotonic() - self.started > self.options.budget:
                 self.seen.notes.append(
@@ -357,8 +360,8 @@ class _Session:
             response = self._goto(url)
         except PlaywrightError as error:
             self._reset()
-            if "Download is starting" in str(error):
-                return None if start else []
+            if not start and ("Download is starting" in str(error) or "ERR_ABORTED" in str(error)):
+                return None  # a link to a download or an empty answer: not a page
             message = describe_navigation_error(str(error), self.options.page_timeout)
             self.seen.problems.append(Problem(url, message))
             return None
@@ -401,11 +404,25 @@ class _Session:
         self._drain_others()
 
     def _settle(self) -> None:
-        from playwright.sync_api import Error as PlaywrightError
+        """After the load event, wait until no request has started for QUIET_SECONDS (late tags,
+        pixels fired after load), at most ``settle`` seconds: a page that keeps polling is
+        scanned as it is then."""
+        deadline = time.monotonic() + self.options.settle
+        seen = self._activity()
+        while time.monotonic() < deadline:
+            self.page.wait_for_timeout(QUIET_SECONDS * 1000)
+            started = self._activity()
+            if started == seen:
+                return
+            seen = started
 
-        # a page that keeps polling is scanned as it is
-        with contextlib.suppress(PlaywrightError):
-            self.page.wait_for_load_state("networkidle", timeout=self.options.settle * 1000)
+    def _activity(self) -> int:
+        """Requests started so far (the browser's own favicon request after load not counted)."""
+        return sum(
+            1
+            for event in self._request_events
+            if not str(event.get("request", {}).get("url", "")).endswith("/favicon.ico")
+        ) + sum(1 for request in self._other_requests if not request.url.endswith("/favicon.ico"))
 
     def _report(self, phase: Phase, done: int, total: int, url: str) -> None:
         if self.options.progress is not None:
