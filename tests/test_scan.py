@@ -514,3 +514,22 @@ def test_technical_names_are_rendered_as_code_or_hidden() -> None:
     assert "<code>" not in render_html(hidden)
     # the structured front matter keeps them, for the scanner
     assert "names:" in render_markdown(hidden)
+
+
+def test_the_ci_example_in_the_docs_is_a_valid_scan_command(tmp_path: Path) -> None:
+    import re
+    import shlex
+
+    import yaml
+
+    from governance.main import cli
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "ci.md").read_text(encoding="utf-8")
+    blocks = [yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", text, re.S)]
+    [workflow] = [b for b in blocks if isinstance(b, dict) and "govern scan" in str(b)]
+    [job] = workflow["jobs"].values()
+    [run] = [step["run"] for step in job["steps"] if "govern scan" in step.get("run", "")]
+    arguments = shlex.split(run)
+    assert arguments[:2] == ["govern", "scan"] and "sarif" in arguments
+    context = cli.commands["scan"].make_context("scan", arguments[2:])
+    assert context.params["fmt"] == "sarif" and context.params["urls"]

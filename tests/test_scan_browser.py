@@ -343,6 +343,8 @@ def test_bad_urls_are_named_and_the_result_is_partial_never_a_pass(site: Site, r
     assert report["verdict"] == "incomplete" and report["scan"]["partial"] is True
     assert {problem["where"] for problem in report["scan"]["problems"]} == set(bad)
     assert report["policies"][0]["findings"]  # what was scanned is still reported
+    sid = next(c for c in report["scan"]["cookies"] if c["name"] == "sid")
+    assert sid["set_by"] == "header" and sid["duration"] == "session" and sid["party"] == "first"
 
 
 def test_an_unreachable_site_alone_is_bad_input(site: Site, repo: Path) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from governance.errors import EXIT_BAD_INPUT, EXIT_GATE_FAILED, EXIT_OK
 from governance.findings import Finding, Report
-from governance.scan.match import Matched
+from governance.scan.match import Matched, duration_words
 from governance.scan.observations import Observations, Phase
 
 SCAN_SCHEMA = "govern.scan/1"
@@ -91,11 +91,42 @@ class ScanResult:
                 {"url": page.url, "phase": page.phase.value, "status": page.status}
                 for page in seen.pages
             ],
-            "observed": {
-                "cookies": sorted({c.name for c in seen.cookies}),
-                "storage": sorted({f"{s.kind.value}:{s.key}" for s in seen.storage}),
-                "hosts": sorted({r.host for r in seen.requests}),
-            },
+            "cookies": [
+                {
+                    "name": c.name,
+                    "domain": c.domain,
+                    "path": c.path,
+                    "party": "first" if c.first_party else "third",
+                    "duration": duration_words(c.duration_days),
+                    "set_by": c.set_by,
+                    "phase": c.phase.value,
+                    "page": c.page,
+                    "blocked": c.blocked,
+                }
+                for c in seen.cookies
+            ],
+            "storage": [
+                {
+                    "kind": s.kind.value,
+                    "origin": s.origin,
+                    "key": s.key,
+                    "party": "first" if s.first_party else "third",
+                    "phase": s.phase.value,
+                    "page": s.page,
+                }
+                for s in seen.storage
+            ],
+            "requests": [
+                {
+                    "host": r.host,
+                    "url": r.url,
+                    "type": r.resource_type,
+                    "initiator": r.initiator,
+                    "phase": r.phase.value,
+                    "page": r.page,
+                }
+                for r in seen.requests
+            ],
             "problems": [{"where": p.where, "message": p.message} for p in seen.problems],
             "notes": seen.notes,
         }
