@@ -52,6 +52,7 @@ class TopLevel(Group):
         "rules",
         "catalog",
         "check",
+        "scan",
         "approve",
         "downgrade",
         "reject",
@@ -523,6 +524,65 @@ def client(show_path: bool, copy_to: Path | None) -> int:
       </script>
     """
     return dispatch("client", show_path=show_path, copy_to=copy_to)
+
+
+# --- the site against the policy: govern scan (Playwright is imported only to scan a URL)
+@cli.command()
+@click.argument("urls", nargs=-1, metavar="URL...")
+@click.option(
+    "--har",
+    "hars",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read observations from a HAR 1.2 file instead of (or besides) a browser; repeatable.",
+)
+@click.option("--policy", default=None, help="The policy the site follows (id or file).")
+@click.option(
+    "--pages", type=click.IntRange(1, 10_000), default=None, help="Most pages per phase [20]."
+)
+@click.option("--accept", default=None, metavar="SELECTOR", help="The consent accept button.")
+@click.option(
+    "--consent-cookie",
+    default=None,
+    metavar="NAME",
+    help="HAR files: the cookie whose first appearance marks consent.",
+)
+@click.option(
+    "--resolve",
+    multiple=True,
+    metavar="HOST=ADDRESS",
+    help="Send requests for HOST to ADDRESS (like curl --resolve); repeatable.",
+)
+@click.option("--timeout", type=float, default=None, help="Seconds for one page to load [30].")
+@click.option("--budget", type=float, default=None, help="Seconds for finding pages to scan [300].")
+@click.option("--suggest", is_flag=True, help="Print the YAML that would make the policy true.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(CHECK_FORMATS),
+    default="text",
+    show_default=True,
+    help="The same formats as check.",
+)
+@output_option
+@repo_option
+def scan(urls: tuple[str, ...], hars: tuple[Path, ...], **options: Any) -> int:
+    """Does the site do what the policy says? Scan URL... in headless Chromium.
+
+    In a fresh profile, before any consent and again after accepting (--accept SELECTOR, or a
+    known consent platform's button), govern records every cookie, localStorage,
+    sessionStorage and IndexedDB key and every request to another site, on the start URLs and
+    same-site links (never off-site ones), and compares them with the declared policy:
+    undeclared cookies, storage and third parties, items set before consent, cookies kept
+    longer than declared, and declared items not seen.
+
+    \b
+    From an end-to-end test's recording instead of a browser:
+      govern scan --har e2e.har --consent-cookie cookie_consent
+    Exit codes: 0 pass, 1 a material finding, 2 bad input or a partial scan.
+    Needs the scan extra for URLs: pip install 'govern[scan]'.
+    """
+    return dispatch("scan", urls=list(urls), hars=list(hars), **options)
 
 
 # --- the known-cookie catalogue (helper B2)

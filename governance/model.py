@@ -217,6 +217,11 @@ class Policy(Strict):
     last_updated: date | None = None
     consent_revision: int = Field(1, ge=1, description="Bumped when users must consent again")
     summary: str = ""
+    show_technical_names: bool = Field(
+        True,
+        description="Show items' technical names (`sid`, `_hjSession_*`) on the rendered page; "
+        "false keeps them in the structured policy only, for `govern scan` to match",
+    )
     sections: list[Section] = Field(default_factory=list)
     items: list[Item] = Field(default_factory=list)
     recipients: list[Recipient] = Field(default_factory=list)

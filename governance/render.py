@@ -55,6 +55,28 @@ def item_line(item: Item) -> tuple[str, str, str]:
     return item.name, " — ", purpose
 
 
+def shown_names(item: Item, policy: Policy | None = None) -> list[str]:
+    """The technical names the page shows beside an item's name (none when the policy hides
+    them, and not the item's own name again)."""
+    if policy is not None and not policy.show_technical_names:
+        return []
+    seen = {item.name.strip()}
+    shown = []
+    for name in item.names:
+        if name.strip() and name.strip() not in seen:
+            seen.add(name.strip())
+            shown.append(name.strip())
+    return shown
+
+
+def code_span(text: str) -> str:
+    """``text`` as a CommonMark code span, whatever backticks it holds."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def _folded(text: str) -> str:
     return (
         _SPACES.sub(" ", text.translate(_QUOTES).replace("*", "").replace("_", ""))
@@ -129,10 +151,10 @@ def render_markdown(policy: Policy, *, front_matter: bool = True) -> str:
         lines += [heading, ""]
         if section.body.strip():
             lines += [section.body.strip("\n"), ""]
-        lines += _markdown_items(items.get(section.id, []))
+        lines += _markdown_items(items.get(section.id, []), policy)
     extra = unstated(policy)
     if extra["items"]:
-        lines += [_generated_heading(OTHER_ITEMS), "", *_markdown_items(extra["items"])]
+        lines += [_generated_heading(OTHER_ITEMS), "", *_markdown_items(extra["items"], policy)]
     if extra["recipients"]:
         lines += [_generated_heading(RECIPIENTS), ""]
         for recipient in extra["recipients"]:
@@ -151,11 +173,13 @@ def _generated_heading(block: tuple[str, str]) -> str:
     return f"## {block[1]} {{#{block[0]}}}"
 
 
-def _markdown_items(items: list[Item]) -> list[str]:
+def _markdown_items(items: list[Item], policy: Policy) -> list[str]:
     lines = []
     for item in items:
         name, joiner, purpose = item_line(item)
-        lines.append(f"- **{md_escape(name)}**{joiner}{md_escape(purpose)}")
+        names = shown_names(item, policy)
+        technical = f" ({', '.join(code_span(n) for n in names)})" if names else ""
+        lines.append(f"- **{md_escape(name)}**{technical}{joiner}{md_escape(purpose)}")
     return [*lines, ""] if lines else []
 
 
@@ -201,6 +225,7 @@ main{max-width:46rem;margin:0 auto;padding:2.5rem 1.25rem}
 h1{font-size:2rem;margin:0 0 .25rem}h2{font-size:1.3rem;margin:2rem 0 .5rem}
 .owner,.updated{color:#555;margin:.25rem 0}.summary{font-size:1.1rem}
 ul{padding-left:1.25rem}li{margin:.25rem 0}a{color:#0b57d0}
+code{font-size:.9em;background:#f2f2f4;padding:0 .2em;border-radius:3px}
 """
 _CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; "
@@ -226,9 +251,15 @@ def _prose_html(renderer: Any, text: str) -> str:
     return str(renderer.render(text)) if text.strip() else ""
 
 
-def _item_html(item: Item) -> str:
+def _item_html(item: Item, policy: Policy) -> str:
     name, joiner, purpose = item_line(item)
-    return f"<li><strong>{html.escape(name)}</strong>{html.escape(joiner + purpose)}</li>"
+    names = shown_names(item, policy)
+    technical = (
+        " (" + ", ".join(f"<code>{html.escape(n)}</code>" for n in names) + ")" if names else ""
+    )
+    return (
+        f"<li><strong>{html.escape(name)}</strong>{technical}{html.escape(joiner + purpose)}</li>"
+    )
 
 
 def render_html(policy: Policy) -> str:
@@ -267,11 +298,11 @@ def render_html(policy: Policy) -> str:
         out.append(f'<section id="{esc(section.id)}">')
         out.append(f"<h2>{esc(section.title)}</h2>")
         out.append(_prose_html(renderer, section.body))
-        out += _items_list(items.get(section.id, []))
+        out += _items_list(items.get(section.id, []), policy)
         out.append("</section>")
     extra = unstated(policy)
     if extra["items"]:
-        out += _generated_section(OTHER_ITEMS, _items_list(extra["items"]))
+        out += _generated_section(OTHER_ITEMS, _items_list(extra["items"], policy))
     if extra["recipients"]:
         entries = [
             f"<li><strong>{esc(r.name)}</strong>"
@@ -288,10 +319,10 @@ def render_html(policy: Policy) -> str:
     return "\n".join(part for part in out if part) + "\n"
 
 
-def _items_list(items: list[Item]) -> list[str]:
+def _items_list(items: list[Item], policy: Policy) -> list[str]:
     if not items:
         return []
-    return ['<ul class="items">', *(_item_html(item) for item in items), "</ul>"]
+    return ['<ul class="items">', *(_item_html(item, policy) for item in items), "</ul>"]
 
 
 def _generated_section(block: tuple[str, str], body: list[str]) -> list[str]:

@@ -175,6 +175,10 @@ def how_to_open(demo: DemoRepository) -> str:
         f"    govern review --repo {demo.root} --as {demo.legal_reviewer}\n"
         f"Or look at the gate CI would run:\n"
         f"    govern check --repo {demo.root}\n"
+        f"And check that a running site does what the policy says (cookies, storage and\n"
+        f"third parties seen in headless Chromium before and after consent;\n"
+        f"pip install 'govern[scan]'):\n"
+        f"    govern scan http://localhost:8080/ --repo {demo.root} --accept '#accept-all'\n"
     )
 
 

@@ -163,3 +163,8 @@ def sarif_document(result: CheckResult) -> dict[str, Any]:
 
 def format_check(result: CheckResult) -> str:
     return json.dumps(sarif_document(result), indent=2, ensure_ascii=False)
+
+
+def rule_descriptor(rule: Rule) -> dict[str, Any]:
+    """A registry rule as a SARIF ``reportingDescriptor`` (shared with ``govern scan``)."""
+    return _rule(rule)

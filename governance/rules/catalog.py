@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 import governance.rules.recipients  # noqa: F401 - declares third-party-added
-from governance.catalog import CatalogEntry, catalog_for
+from governance.catalog import Catalog, CatalogEntry, catalog_for
 from governance.diff import PolicyDiff
 from governance.findings import Level
 from governance.model import Category, Item, Party, Policy
@@ -34,15 +34,18 @@ def catalogue_attributes_to_third_party(diff: PolicyDiff) -> Iterator[Hit]:
     candidates += [
         pair.new
         for pair in diff.items.matched
-        if pair.changed("name") or pair.changed("party") or pair.changed("provider")
+        if pair.changed("name")
+        or pair.changed("names")
+        or pair.changed("party")
+        or pair.changed("provider")
     ]
     if not candidates:
         return
     catalog = catalog_for(diff.config)
     owner = _tokens(diff.new.owner or "")
     for item in candidates:
-        entry = catalog.lookup(item.name) or catalog.lookup(item.id)
-        if entry is None or not entry.third_party:
+        entry = _catalogued(catalog, item)
+        if entry is None:
             continue
         if owner and (owner & _tokens(entry.controller) or owner & _tokens(entry.platform)):
             continue  # the policy's owner is the vendor itself
@@ -64,6 +67,15 @@ def catalogue_attributes_to_third_party(diff: PolicyDiff) -> Iterator[Hit]:
             level=Level.minor if necessary else None,
             reason=REASON,
         )
+
+
+def _catalogued(catalog: Catalog, item: Item) -> CatalogEntry | None:
+    """The catalogue's third-party entry for the item's name, technical names or id."""
+    for name in (item.name, *item.names, item.id):
+        entry = catalog.lookup(name)
+        if entry is not None and entry.third_party:
+            return entry
+    return None
 
 
 def _provider_name(policy: Policy, key: str | None) -> str | None:
@@ -90,8 +102,14 @@ _ALIASES = {"meta": {"facebook", "instagram"}, "facebook": {"meta"}, "x": {"twit
 
 
 def _same_organisation(provider: str, entry: CatalogEntry) -> bool:
-    declared = _tokens(provider)
-    known = _tokens(entry.controller) | _tokens(entry.platform)
+    return same_organisation_names(provider, entry.platform, entry.controller)
+
+
+def same_organisation_names(declared_name: str, platform: str, controller: str) -> bool:
+    """Whether a declared provider or recipient name and a catalogue's platform and controller
+    name one organisation ("Google" and "Google Analytics" / "Google LLC")."""
+    declared = _tokens(declared_name)
+    known = _tokens(controller) | _tokens(platform)
     for token in list(known):
         known |= _ALIASES.get(token, set())
     return bool(declared & known)

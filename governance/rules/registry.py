@@ -193,6 +193,8 @@ _BUILTIN_MODULES = (
     "prose",
     "catalog",
     "settings",
+    "technical_names",
+    "scan",
 )
 PLUGIN_GROUP = "govern.rules"
 _BUILTIN_PACKAGE = "governance.rules"
