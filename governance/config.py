@@ -31,6 +31,21 @@ class ReviewerRole(StrEnum):
     release = "release"
 
 
+class ScanSettings(BaseModel):
+    """``[tool.govern.scan]``: what ``govern scan`` needs to know about the site."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    accept: str | None = Field(None, description="The consent banner's accept button (CSS)")
+    consent_cookie: str | None = Field(None, description="HAR files: the cookie of consent")
+    policy: str | None = Field(None, description="The policy to scan against, among several")
+    pages: int | None = Field(None, ge=1, le=10_000, description="Most pages per phase")
+    timeout: float | None = Field(None, gt=0, le=3600, description="Seconds for a page to load")
+    budget: float | None = Field(None, gt=0, le=86_400, description="Seconds for finding pages")
+    chromium: str | None = Field(None, description="The Chromium program")
+    resolve: dict[str, str] = Field(default_factory=dict, description="Host → address")
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -67,6 +82,7 @@ class Config(BaseModel):
     )
     allowed_signers: str = ".govern-ledger/allowed_signers"
     catalog: str | None = Field(None, description="Extra known-cookie catalogue (CSV or YAML)")
+    scan: ScanSettings = Field(default_factory=ScanSettings, description="govern scan")
 
     @field_validator(
         "policies", "feed", "changelog", "ledger", "templates", "allowed_signers", "catalog"
