@@ -63,6 +63,8 @@ class YamlLines:
                 dash_indent = indent
             if indent == dash_indent:
                 starts.append(number)
+        if not starts:
+            return  # an empty collection ("commitments: []") has no entries to index
         bounds = [*starts[1:], end]
         for entry_start, entry_end in zip(starts, bounds, strict=True):
             for number in range(entry_start, entry_end):

@@ -215,7 +215,9 @@ class Policy(Strict):
     title: str
     owner: str | None = None
     last_updated: date | None = None
-    consent_revision: int = Field(1, ge=1, description="Bumped when users must consent again")
+    consent_revision: int = Field(
+        1, ge=1, le=1_000_000, description="Bumped when users must consent again"
+    )
     summary: str = ""
     show_technical_names: bool = Field(
         True,

@@ -630,9 +630,12 @@ def connect(url: str, *, migrate: bool = True) -> Store:
         )
     store = Store(engine, url, display, location)
     try:
-        revision = _check_revision(_current_revision(store), display)
+        found = _current_revision(store)
+        revision = _check_revision(found, display)
         if migrate and revision != HEAD_REVISION:
             _migrate(store)
+        if engine.dialect.name == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            _remember_probed(Path(parsed.database or ""), found)
     except StoreError:
         engine.dispose()
         raise
@@ -686,8 +689,37 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+_PROBED: dict[tuple[Path, int], tuple[set[str], str | None]] = {}
+
+
 def _probe_sqlite_file(path: Path) -> tuple[set[str], str | None]:
-    """Refuse a file that is not SQLite, without writing to it (read-only, immutable open)."""
+    """Refuse a file that is not SQLite, without writing to it (read-only, immutable open).
+
+    Probed once per process: closing any descriptor of a database file drops every POSIX lock
+    this process holds on it, so probing again while a store is open here would let another
+    process checkpoint and delete the write-ahead log under a live connection.
+    """
+    try:
+        key = (path.resolve(), path.stat().st_ino)
+    except OSError:
+        return _probe_once(path)
+    if key in _PROBED:
+        return _PROBED[key]
+    found = _probe_once(path)
+    if found[0]:
+        _PROBED[key] = found
+    return found
+
+
+def _remember_probed(path: Path, found: tuple[set[str], str | None]) -> None:
+    """A file this process has a connection to is never probed (opened and closed) again."""
+    try:
+        _PROBED[(path.resolve(), path.stat().st_ino)] = found
+    except OSError:
+        pass
+
+
+def _probe_once(path: Path) -> tuple[set[str], str | None]:
     if not path.exists() or path.stat().st_size == 0:
         return set(), None
     if path.is_dir():

@@ -455,3 +455,43 @@ def test_a_store_from_before_0_2_moves_under_the_git_directory_unless_it_is_comm
     assert workdir.govern_dir(other) == other / ".git" / "govern"
     assert (other / ".govern" / "govern.db").read_bytes() == b"a committed store"
     assert not (other / ".git" / "govern" / "govern.db").exists()
+
+
+def test_a_second_store_in_one_process_keeps_the_first_ones_wal_alive(repo: Path) -> None:
+    """The review app holds a store open while it opens others (and the CLI writes from another
+    process): the write-ahead log is never deleted under a live connection, and no write is lost.
+    """
+
+    config = Config(root=repo)
+    held = open_store(config)
+    held.record_audit("app@example.test", "test.first", "s")
+    for _ in range(3):  # the app opens (and closes) more stores, as decide() and screens do
+        open_store(config).close()
+    script = (
+        "import sys; from pathlib import Path; from governance.config import Config; "
+        "from governance.store import open_store; "
+        "store = open_store(Config(root=Path(sys.argv[1]))); "
+        "[store.record_audit('cli@example.test', f'test.cli{i}', 's') for i in range(20)]; "
+        "store.close()"
+    )
+    subprocess.run([sys.executable, "-c", script, str(repo)], check=True)
+    held.record_audit("app@example.test", "test.last", "s")
+    assert [
+        target for target in _open_files() if "govern.db" in target and "(deleted)" in target
+    ] == []
+    actions = [event.action for event in held.audit_events()]
+    assert actions[0] == "test.first" and actions[-1] == "test.last" and len(actions) == 22
+    assert held.verify_audit() == []
+    held.close()
+
+
+def _open_files() -> list[str]:
+    import os
+
+    targets = []
+    for fd in Path(f"/proc/{os.getpid()}/fd").iterdir():
+        try:
+            targets.append(os.readlink(fd))
+        except OSError:
+            continue  # the descriptor of the listing itself
+    return targets

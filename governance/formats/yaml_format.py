@@ -51,8 +51,20 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
                 None, None, f"{node.value!r} is not a valid date ({error})", node.start_mark
             ) from None
 
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+        if len(node.value) > MAX_NUMBER_DIGITS:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"a number of {len(node.value):,} digits is not one a policy uses",
+                node.start_mark,
+            )
+        return super().construct_yaml_int(node)
 
+
+MAX_NUMBER_DIGITS = 30
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 # "&name" / "*name" where a YAML node can start; a cheap pre-check before a token scan
 _MAYBE_ANCHOR = re.compile(r"[&*](?=[^\s,\]}])")
