@@ -114,6 +114,18 @@ class Ignored:
         }
 
 
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One legal decision recorded on a finding, and whether it counts (and if not, why)."""
+
+    record: ReviewRecord
+    reason: str | None = None  # why it does not count; None: it counts
+
+    @property
+    def counts(self) -> bool:
+        return self.reason is None
+
+
 @dataclass
 class FindingCheck:
     policy: PolicyReport
@@ -122,6 +134,7 @@ class FindingCheck:
     record: ReviewRecord | None = None
     announcement: AnnouncementRecord | None = None
     ignored: list[Ignored] = field(default_factory=list)
+    history: list[HistoryEntry] = field(default_factory=list)  # oldest first; the newest decides
 
     @property
     def blocking(self) -> bool:
@@ -353,16 +366,22 @@ def judge(repo: GitRepository, scope: ChangeScope, report: Report, ledger: Ledge
 
     checks: list[FindingCheck] = []
     for key, (policy, finding) in findings.items():
-        checks.append(
-            _status_of(
-                policy,
-                finding,
-                decisions.get(key, []),
-                announced.get(key, []),
-                per_finding_ignored.get(key, []),
-                settings.require_announcement and policy.kind == "policy",
-            )
+        checked = _status_of(
+            policy,
+            finding,
+            decisions.get(key, []),
+            announced.get(key, []),
+            per_finding_ignored.get(key, []),
+            settings.require_announcement and policy.kind == "policy",
         )
+        entries = [HistoryEntry(record) for record in decisions.get(key, [])]
+        entries += [
+            HistoryEntry(item.record, item.reason)
+            for item in per_finding_ignored.get(key, [])
+            if isinstance(item.record, ReviewRecord)
+        ]
+        checked.history = sorted(entries, key=lambda entry: entry.record.decided_at)
+        checks.append(checked)
     for stale_record in stale:
         what = (
             f"{stale_record.fingerprint} ({stale_record.rule} {stale_record.path})"

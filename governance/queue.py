@@ -44,11 +44,25 @@ class PolicySummary:
     status: str  # added | modified | renamed | deleted
     counts: dict[Level, int]
     review: dict[ReviewStatus, int]  # findings by review status
+    announced: bool = False  # an approved announcement covers its approved material findings
 
     @property
     def to_decide(self) -> int:
         """Material findings no legal reviewer has decided on yet."""
         return self.review.get(ReviewStatus.unreviewed, 0)
+
+    @property
+    def announcement(self) -> str:
+        """Where this change's announcement stands, as the gate sees it: "not needed",
+        "needed" (approved findings without an approved announcement), "rejected" or
+        "approved"."""
+        if self.review.get(ReviewStatus.announcement_rejected):
+            return "rejected"
+        if self.review.get(ReviewStatus.needs_announcement):
+            return "needed"
+        if any(status is ReviewStatus.approved for status in self.review) and self.announced:
+            return "approved"
+        return "not needed"
 
 
 @dataclass(frozen=True)
@@ -84,11 +98,24 @@ class ChangeSummary:
     def to_decide(self) -> int:
         return sum(policy.to_decide for policy in self.policies)
 
+    @property
+    def headline(self) -> str:
+        """The verdict in the words ``govern check`` prints."""
+        if self.result is None:
+            return f"cannot be judged: {self.error}"
+        from governance.report.check_text import headline
+
+        return headline(self.result).removeprefix("govern check: ")
+
 
 def open_changes(config: Config, repo: GitRepository) -> list[ChangeSummary]:
     """The checked-out change first (when it changes a policy), then every other open branch."""
     head = repo.resolve("HEAD")  # in a repository without commits: says to commit first
-    default = config.default_branch or repo.default_branch()
+    from governance.config import load_config_at
+    from governance.scope import trusted_default_branch
+
+    default = trusted_default_branch(repo)
+    config = load_config_at(repo.root, repo.resolve(default))  # the default branch's settings
     branches = repo.open_branches(default)
     current = _checked_out_branch(repo, branches, head)
     changes: list[ChangeSummary] = []
@@ -128,12 +155,18 @@ def summarise(result: CheckResult) -> tuple[PolicySummary, ...]:
         if report.status == "unchanged":
             continue
         level_counts = Counter(levels.get(report.policy, []))
+        announced = any(
+            item.announcement is not None
+            for item in result.findings
+            if item.policy.policy == report.policy and item.status is ReviewStatus.approved
+        )
         summaries.append(
             PolicySummary(
                 policy=report.policy,
                 status=str(report.status),
                 counts={level: level_counts.get(level, 0) for level in Level},
                 review=dict(Counter(by_policy.get(report.policy, []))),
+                announced=announced,
             )
         )
     return tuple(summaries)

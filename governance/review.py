@@ -253,3 +253,44 @@ def _open_audit_store(config: Config) -> Any:
             hint="decisions are only recorded together with their audit event; fix "
             "GOVERN_DATABASE_URL (or unset it to use the SQLite store) and try again",
         ) from None
+
+
+def withdraw(
+    repo: GitRepository, identity: str, policy_id: str, fingerprint: str
+) -> ReviewRecord:
+    """Undo ``identity``'s newest decision on a finding, while it is not committed yet: its
+    record is removed from the work tree and the withdrawal is appended to the audit log. A
+    committed decision is changed by a newer one, never withdrawn (the ledger is append-only)."""
+    from governance.gitfiles import blob_ids_at_revision
+
+    scope = resolve_scope(repo)
+    settings = scope.settings
+    ledger = read_ledger(settings.root, settings.ledger)
+    mine = [
+        record
+        for record in ledger.findings
+        if record.policy == policy_id
+        and record.fingerprint == fingerprint
+        and same_identity(record.reviewer, identity)
+    ]
+    if not mine:
+        raise ReviewError(
+            f"{identity} has no decision on {fingerprint} of {policy_id} to undo", field="--as"
+        )
+    newest = max(mine, key=lambda record: (record.decided_at, record.file or ""))
+    committed = blob_ids_at_revision(settings.root, scope.head_commit, settings.ledger)
+    if newest.file in committed:
+        raise ReviewError(
+            f"the decision in {newest.file} is committed: it can no longer be undone, only "
+            "changed by a new decision",
+            field="FINGERPRINT",
+        )
+    with _open_audit_store(settings) as store:
+        store.record_audit(
+            identity,
+            "review.withdrawn",
+            newest.audit_subject(),
+            {"file": newest.file, "withdrawn": newest.audit_detail()},
+        )
+    (settings.root / (newest.file or "")).unlink(missing_ok=True)
+    return newest

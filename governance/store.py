@@ -19,7 +19,7 @@ import socket
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -713,10 +713,8 @@ def _probe_sqlite_file(path: Path) -> tuple[set[str], str | None]:
 
 def _remember_probed(path: Path, found: tuple[set[str], str | None]) -> None:
     """A file this process has a connection to is never probed (opened and closed) again."""
-    try:
+    with suppress(OSError):
         _PROBED[(path.resolve(), path.stat().st_ino)] = found
-    except OSError:
-        pass
 
 
 def _probe_once(path: Path) -> tuple[set[str], str | None]:

@@ -200,3 +200,53 @@ def test_one_call_decides_several_findings(
     assert code == 0, err
     assert len(repo.records()) == len(material)
     assert govern(capsys, repo, "check")[0] == 0
+
+
+def test_a_later_decision_changes_the_earlier_one_and_the_history_keeps_both(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Approve, reject with a reason, approve again: each is recorded, the newest decides."""
+    import time
+
+    from governance.check import ReviewStatus, run_check
+
+    repo = make_change(tmp_path)
+    fingerprint = only_fingerprint(capsys, repo)
+    repo.set_user(COUNSEL)
+    steps = [
+        ("approved", None),
+        ("rejected", "Restore the retention limit of 13 months before this ships."),
+        ("approved", None),
+    ]
+    for decision, reason in steps:
+        _decide(repo.root, [fingerprint], decision, COUNSEL, reason=reason)
+        time.sleep(1.05)  # decisions carry whole seconds
+        [item] = run_check(GitRepository.open(repo.root)).findings
+        expected = ReviewStatus.approved if decision == "approved" else ReviewStatus.rejected
+        assert item.status is expected
+    [item] = run_check(GitRepository.open(repo.root)).findings
+    assert [entry.record.decision.value for entry in item.history] == [
+        "approved",
+        "rejected",
+        "approved",
+    ]
+    assert item.history[1].record.reason == steps[1][1]  # the whole justification, uncut
+
+
+def test_an_uncommitted_decision_can_be_withdrawn_a_committed_one_cannot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from governance.errors import ReviewError
+    from governance.review import withdraw
+
+    repo = make_change(tmp_path)
+    fingerprint = only_fingerprint(capsys, repo)
+    repo.set_user(COUNSEL)
+    [record] = _decide(repo.root, [fingerprint], "approved", COUNSEL)
+    withdrawn = withdraw(GitRepository.open(repo.root), COUNSEL, POLICY_ID, fingerprint)
+    assert withdrawn.file == record.file and repo.records() == []
+    _decide(repo.root, [fingerprint], "approved", COUNSEL)
+    repo.commit_all("approved", COUNSEL)
+    with pytest.raises(ReviewError, match="committed"):
+        withdraw(GitRepository.open(repo.root), COUNSEL, POLICY_ID, fingerprint)
+    assert len(repo.records()) == 1

@@ -17,7 +17,7 @@ def _sides(result: CheckResult) -> str:
     return f"{scope.base_ref} ({scope.base[:12]}) .. {head}"
 
 
-def _headline(result: CheckResult) -> str:
+def headline(result: CheckResult) -> str:
     blocking = len(result.blocking)
     total = len(result.findings)
     if result.integrity:
@@ -41,7 +41,7 @@ def format_json(result: CheckResult) -> str:
 
 
 def format_text(result: CheckResult) -> str:
-    lines = [_headline(result), f"  comparing {_sides(result)}"]
+    lines = [headline(result), f"  comparing {_sides(result)}"]
     if result.integrity:
         lines += ["", "integrity:"]
         lines += [f"  [BLOCKING] {item.describe()}" for item in result.integrity]
@@ -83,7 +83,7 @@ def _cell(text: str) -> str:
 
 def format_markdown(result: CheckResult) -> str:
     icon = ":x:" if result.verdict == "fail" else ":white_check_mark:"
-    lines = [f"### {icon} {_headline(result).removeprefix('govern check: ')}", ""]
+    lines = [f"### {icon} {headline(result).removeprefix('govern check: ')}", ""]
     lines.append(f"Comparing `{_cell(_sides(result))}`.")
     if result.integrity:
         lines += ["", "**Records that no review can approve**", ""]
