@@ -8,6 +8,7 @@ escapes is an internal error (exit code 3).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 EXIT_OK = 0
 EXIT_GATE_FAILED = 1
@@ -54,7 +55,14 @@ class InputError(GovernError):
 
 
 class PolicyError(InputError):
-    """A policy file that cannot be read, parsed or validated."""
+    """A policy file that cannot be read, parsed or validated. ``more`` holds the other problems
+    found in the same file, so a reader fixes them all in one go."""
+
+    more: list[PolicyError]
+
+    def __init__(self, message: str, **where: Any) -> None:
+        super().__init__(message, **where)
+        self.more = []
 
 
 class ConfigError(InputError):

@@ -455,6 +455,11 @@ class GitRepository:
             files[identifier] = PolicyFile(identifier, path, blob_sha, blobs[blob_sha])
         return files
 
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        """True when ``ancestor`` is ``descendant`` or one of its ancestors."""
+        code, _, _ = self._try("merge-base", "--is-ancestor", ancestor, descendant)
+        return code == 0
+
     def file_at(self, rev: str, path: str, policies_dir: str = "") -> PolicyFile | None:
         """One file at a revision (None when it does not exist there)."""
         sha = self.resolve(rev)

@@ -625,7 +625,10 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("Aborted.", err=True)
         return 130
     except click.ClickException as error:
-        error.show()
+        hint = ""
+        if isinstance(error, click.UsageError) and error.ctx is not None:
+            hint = f"\n  hint: `{error.ctx.command_path} --help` shows what it takes"
+        click.echo(f"govern: error: {error.format_message()}{hint}", err=True)
         return 2
     except GovernError as error:
         click.echo(f"govern: error: {error}", err=True)

@@ -255,9 +255,7 @@ def _open_audit_store(config: Config) -> Any:
         ) from None
 
 
-def withdraw(
-    repo: GitRepository, identity: str, policy_id: str, fingerprint: str
-) -> ReviewRecord:
+def withdraw(repo: GitRepository, identity: str, policy_id: str, fingerprint: str) -> ReviewRecord:
     """Undo ``identity``'s newest decision on a finding, while it is not committed yet: its
     record is removed from the work tree and the withdrawal is appended to the audit log. A
     committed decision is changed by a newer one, never withdrawn (the ledger is append-only)."""

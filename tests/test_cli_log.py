@@ -199,3 +199,15 @@ def test_a_corrupt_or_newer_store_stops_the_command_and_stays_as_it_was(
         completed = run_govern(*command, "--repo", str(repo), check_exit=2)
         assert "left untouched" in completed.stderr and "Traceback" not in completed.stderr
         assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_show_follows_a_rename_as_log_does(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    commit(repo, {"policies/old-name.yaml": policy_yaml("First")}, "first")
+    git(repo, "mv", "policies/old-name.yaml", "policies/cookies.yaml")
+    commit(repo, {"policies/cookies.yaml": policy_yaml("Renamed")}, "renamed and edited")
+    from governance.main import main
+
+    capsys.readouterr()
+    assert main(["show", "cookies@HEAD~1", "--repo", str(repo)]) == 0
+    out = capsys.readouterr().out
+    assert "path:     policies/old-name.yaml" in out and "title: First" in out

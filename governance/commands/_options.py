@@ -96,3 +96,14 @@ def text_or_editor(value: str | None, option: str, purpose: str) -> str | None:
     if not text:
         raise click.UsageError(f"{option} -: the text written in the editor is empty")
     return text
+
+
+def colour_wanted(output: Path | None = None) -> bool:
+    """ANSI colours for a person at a terminal (like git and gh): not when writing to a file or
+    a pipe, not with ``NO_COLOR`` set, not on a dumb terminal."""
+    import os
+    import sys
+
+    if output is not None or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()

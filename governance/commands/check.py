@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 
 from governance.check import CheckResult, run_check
-from governance.commands._options import emit
+from governance.commands._options import colour_wanted, emit
 
 
-def render(result: CheckResult, fmt: str) -> str:
+def render(result: CheckResult, fmt: str, *, color: bool = False) -> str:
     if fmt == "json":
         from governance.report.check_text import format_json
 
@@ -33,7 +33,7 @@ def render(result: CheckResult, fmt: str) -> str:
         return format_sarif(result)
     from governance.report.check_text import format_text
 
-    return format_text(result)
+    return format_text(result, color=color)
 
 
 def run(repo: Path, base: str | None, head: str | None, fmt: str, output: Path | None) -> int:
@@ -41,7 +41,7 @@ def run(repo: Path, base: str | None, head: str | None, fmt: str, output: Path |
 
     git_repository = GitRepository.open(repo)
     result = run_check(git_repository, base, head)
-    text = render(result, fmt)
+    text = render(result, fmt, color=fmt == "text" and colour_wanted(output))
     emit(text, output)
     if output is not None:
         click.echo(

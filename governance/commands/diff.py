@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 import click
 
+from governance.commands._options import colour_wanted
 from governance.compare import compare_files, compare_revisions
 from governance.config import Config, load_config
 from governance.errors import GitError, InputError, PolicyError
@@ -18,7 +17,7 @@ from governance.report import format_report
 def run(revisions: tuple[str, ...], repo: Path, fmt: str) -> int:
     config = load_config(repo)
     report = _report(revisions, repo, config)
-    color = fmt == "text" and _colour_wanted()
+    color = fmt == "text" and colour_wanted()
     click.echo(format_report(report, fmt, color=color), nl=False)
     return 0  # diff reports; `govern check` is the gate
 
@@ -72,9 +71,3 @@ def _revision_range(revisions: tuple[str, ...]) -> tuple[str, str | None]:
         return spec, None
     base, _, head = spec.partition(separator)
     return base or "HEAD", head or "HEAD"
-
-
-def _colour_wanted() -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    return sys.stdout.isatty()

@@ -23,7 +23,9 @@ def run(spec: str, repo: Path, fmt: str) -> int:
     commit = git_repo.resolve(rev)
     policies = str(config.policies_dir)
     files = git_repo.policy_files(commit, policies)
-    policy_file = files.get(policy_id)
+    policy_file = files.get(policy_id) or _under_an_earlier_name(
+        git_repo, config, policy_id, commit
+    )
     if policy_file is None:
         raise _missing(git_repo, config, policy_id, rev, sorted(files))
     change = git_repo.last_change(commit, policy_file.path)
@@ -82,6 +84,25 @@ def as_json(
         "model": model,
         "error": error,
     }
+
+
+def _under_an_earlier_name(
+    git_repo: GitRepository, config: Config, policy_id: str, commit: str
+) -> PolicyFile | None:
+    """The policy at ``commit`` when it had another file name then (renames followed, as
+    ``govern log`` lists its versions under its current id)."""
+    current = git_repo.policy_files("HEAD", str(config.policies_dir)).get(policy_id)
+    if current is None:
+        return None
+    for version in git_repo.versions(current.path):
+        if version.blob_sha is None:
+            continue
+        if git_repo.is_ancestor(version.commit, commit):
+            found = git_repo.file_at(commit, version.path, str(config.policies_dir))
+            if found is not None:
+                return PolicyFile(policy_id, found.path, found.blob_sha, found.data)
+            return None
+    return None
 
 
 def _missing(

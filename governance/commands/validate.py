@@ -29,6 +29,7 @@ def run(paths: tuple[Path, ...], repo: Path, fmt: str) -> int:
             document = read_policy_file(path, inside)
         except PolicyError as error:
             failed += 1
+            problems = [error, *error.more]
             results.append(
                 {
                     "file": str(path),
@@ -36,10 +37,15 @@ def run(paths: tuple[Path, ...], repo: Path, fmt: str) -> int:
                     "error": str(error),
                     "line": error.line,
                     "field": error.field,
+                    "errors": [
+                        {"error": str(each), "line": each.line, "field": each.field}
+                        for each in problems
+                    ],
                 }
             )
             if fmt == "text":
-                click.echo(f"govern: error: {error}", err=True)
+                for each in problems:
+                    click.echo(f"govern: error: {each}", err=True)
             continue
         policy = document.policy
         results.append({"file": str(path), "policy": document.policy_id, "valid": True})

@@ -163,16 +163,51 @@ def validate_data(data: Any, text: str, source: str) -> Policy:
 
 
 def _policy_error(error: ValidationError, data: Any, text: str, source: str) -> PolicyError:
-    first = error.errors(include_url=False)[0]
-    loc: tuple[Any, ...] = tuple(first["loc"])
-    cause = (first.get("ctx") or {}).get("error")
+    """The first problem, carrying every other one of the same file (in ``more``)."""
+    problems = [
+        _one_problem(detail, data, text, source) for detail in error.errors(include_url=False)
+    ]
+    first, *rest = problems
+    first.more = rest
+    return first
+
+
+def _one_problem(detail: Any, data: Any, text: str, source: str) -> PolicyError:
+    loc: tuple[Any, ...] = tuple(detail["loc"])
+    cause = (detail.get("ctx") or {}).get("error")
     if isinstance(cause, DuplicateIdError):
         loc = (cause.collection, cause.index, "id")
         message = str(cause)
     else:
-        message = _readable(first)
+        message = _readable(detail)
     loc = clean_loc(loc)
-    return PolicyError(message, file=source, line=line_of(text, loc), field=field_name(loc, data))
+    hint = _did_you_mean(loc) if detail["type"] == "extra_forbidden" else None
+    return PolicyError(
+        message, file=source, line=line_of(text, loc), field=field_name(loc, data), hint=hint
+    )
+
+
+_MODELS_OF = {
+    "items": "Item",
+    "recipients": "Recipient",
+    "sections": "Section",
+    "commitments": "Commitment",
+    "controls": "Control",
+}
+
+
+def _did_you_mean(loc: tuple[Any, ...]) -> str | None:
+    """``retension`` → "did you mean 'retention'?", among the fields allowed where it is."""
+    import difflib
+
+    from governance import model
+
+    if not loc or not isinstance(loc[-1], str):
+        return None
+    name = _MODELS_OF.get(str(loc[0])) if len(loc) > 1 else "Policy"
+    fields = list(getattr(model, name or "Policy").model_fields) if name else []
+    close = difflib.get_close_matches(loc[-1], fields, n=1, cutoff=0.75)
+    return f"did you mean {close[0]!r}?" if close else None
 
 
 def clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -40,8 +40,50 @@ def format_json(result: CheckResult) -> str:
     return json.dumps(result.to_json_data(), indent=2, ensure_ascii=False)
 
 
-def format_text(result: CheckResult) -> str:
-    lines = [headline(result), f"  comparing {_sides(result)}"]
+def next_steps(result: CheckResult) -> list[str]:
+    """What to do about what blocks the change, one sentence per kind of problem."""
+    from governance.check import ReviewStatus
+
+    statuses = {item.status for item in result.blocking}
+    steps = []
+    if result.integrity:
+        steps.append(
+            "Restore the review records and the feed as they were committed (git restore), and "
+            "change a decision with a new decision."
+        )
+    if ReviewStatus.unreviewed in statuses:
+        steps.append(
+            "A legal reviewer decides on each material finding (govern approve, downgrade or "
+            "reject FINGERPRINT --as EMAIL, or govern review), and the record is committed with "
+            "the change."
+        )
+    if ReviewStatus.rejected in statuses:
+        steps.append(
+            "A legal reviewer sent the change back: change it as the reason says, then ask for a "
+            "new decision."
+        )
+    if ReviewStatus.needs_announcement in statuses:
+        steps.append(
+            "The approved changes need an announcement to users: govern announce draft, submit, "
+            "and a release manager approves it."
+        )
+    if ReviewStatus.announcement_rejected in statuses:
+        steps.append(
+            "A release manager rejected the announcement: edit it (govern announce edit ID) and "
+            "submit it again."
+        )
+    return steps
+
+
+_RED, _GREEN, _BOLD, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[1m", "\x1b[0m"
+
+
+def format_text(result: CheckResult, *, color: bool = False) -> str:
+    """The check as text; ``color`` adds ANSI colours (for a terminal only)."""
+    first = headline(result)
+    if color:
+        first = f"{_BOLD}{_RED if result.verdict == 'fail' else _GREEN}{first}{_RESET}"
+    lines = [first, f"  comparing {_sides(result)}"]
     if result.integrity:
         lines += ["", "integrity:"]
         lines += [f"  [BLOCKING] {item.describe()}" for item in result.integrity]
@@ -52,26 +94,31 @@ def format_text(result: CheckResult) -> str:
         lines.append("")
         lines.append(f"{policy.policy} ({policy.status_text}, {policy.file or 'no file'})")
         for item in items:
-            lines.extend(_finding_lines(item))
+            lines.extend(_finding_lines(item, color))
     if result.warnings:
         lines.append("")
         lines.append("warnings:")
         lines.extend(f"  - {warning}" for warning in result.warnings)
-    if result.blocking:
+    steps = next_steps(result)
+    if steps:
         lines.append("")
-        lines.append(
-            "A legal reviewer decides with `govern approve|downgrade|reject FINGERPRINT... --as "
-            "EMAIL`, then commits the .govern-ledger record with the change."
-        )
+        lines.append("next:")
+        lines.extend(f"  - {step}" for step in steps)
     return "\n".join(lines)
 
 
-def _finding_lines(item: FindingCheck) -> list[str]:
+def _finding_lines(item: FindingCheck, color: bool = False) -> list[str]:
     finding = item.finding
     where = f":{finding.line}" if finding.line else ""
+    mark = f"[{_MARK[item.blocking]}]"
+    level = f"{finding.level.value:<9}"
+    if color:
+        from governance.report.text import paint
+
+        mark = f"{_BOLD}{_RED}{mark}{_RESET}" if item.blocking else mark
+        level = paint(level, finding.level, color)
     return [
-        f"  [{_MARK[item.blocking]}] {finding.level.value:<9} {finding.rule} "
-        f"{finding.path}{where}  {finding.fingerprint}",
+        f"  {mark} {level} {finding.rule} {finding.path}{where}  {finding.fingerprint}",
         f"      {finding.message}",
         f"      review: {item.explanation()}",
     ]
@@ -105,10 +152,8 @@ def format_markdown(result: CheckResult) -> str:
     if result.warnings:
         lines += ["", "**Warnings**", ""]
         lines += [f"- {_cell(warning)}" for warning in result.warnings]
-    if result.blocking:
-        lines += [
-            "",
-            "A legal reviewer decides with `govern approve|downgrade|reject FINGERPRINT... "
-            "--as EMAIL` and commits the record under `.govern-ledger/` with the change.",
-        ]
+    steps = next_steps(result)
+    if steps:
+        lines += ["", "**Next**", ""]
+        lines += [f"- {step}" for step in steps]
     return "\n".join(lines) + "\n"

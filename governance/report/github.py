@@ -85,9 +85,14 @@ def format_check(result: CheckResult) -> str:
     for warning in result.warnings:
         if not any(name and name in warning for name in shown):
             lines.append(command("warning", warning, title="govern"))
-    verdict = result.verdict.upper()
-    lines.append(
-        f"govern check: {verdict} ({len(result.blocking)} blocking of {len(result.findings)} "
-        f"findings, {len(result.stale)} stale records)"
-    )
+    from governance.report.check_text import headline
+
+    summary = headline(result)
+    if result.stale:
+        count = len(result.stale)
+        summary += (
+            f"; {count} review record{'s' if count != 1 else ''} no longer "
+            f"match{'es' if count == 1 else ''} the change (it was edited after the decision)"
+        )
+    lines.append(summary)
     return "\n".join(lines)

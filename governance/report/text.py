@@ -29,12 +29,12 @@ def _sides(report: Report) -> str | None:
     return f"comparing {base} .. {head}"
 
 
-def _paint(text: str, level: Level, color: bool) -> str:
+def paint(text: str, level: Level, color: bool) -> str:
     return f"{_COLOURS[level]}{text}{_RESET}" if color else text
 
 
 def _finding_lines(finding: Finding, file: str | None, color: bool, why: bool) -> list[str]:
-    label = _paint(f"{finding.level.value.upper():<9}", finding.level, color)
+    label = paint(f"{finding.level.value.upper():<9}", finding.level, color)
     lines = [f"  {label} {finding.message}"]
     where = finding.path
     if file and finding.line:
