@@ -434,6 +434,15 @@ def test_deleting_a_later_rejection_fails_the_gate(
 # --- 6. who is an author -------------------------------------------------------------------------
 
 
+def assert_author_cannot_approve(
+    capsys: pytest.CaptureFixture[str], repo: Repo, fingerprint: str
+) -> None:
+    """AUTHOR, a legal reviewer here, made the change in some way: they may not approve it."""
+    repo.set_user(AUTHOR)
+    code, _, err = govern(capsys, repo, "approve", fingerprint, "--as", AUTHOR)
+    assert code == 2 and f"{AUTHOR} authored this change" in err
+
+
 def test_the_committer_of_a_commit_authored_in_another_name_is_an_author(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -450,10 +459,7 @@ def test_the_committer_of_a_commit_authored_in_another_name_is_an_author(
         "Someone <someone@acme.example>",
         email=AUTHOR,
     )
-    fingerprint = only_fingerprint(capsys, repo)
-    repo.set_user(AUTHOR)
-    code, _, err = govern(capsys, repo, "approve", fingerprint, "--as", AUTHOR)
-    assert code == 2 and f"{AUTHOR} authored this change" in err
+    assert_author_cannot_approve(capsys, repo, only_fingerprint(capsys, repo))
 
 
 def test_a_change_made_inside_a_merge_commit_has_its_merger_as_author(
@@ -471,10 +477,7 @@ def test_a_change_made_inside_a_merge_commit_has_its_merger_as_author(
     repo.add_hotjar()  # slipped into the merge
     repo.git("add", "-A")
     repo.git("commit", "-q", "--no-edit", email=AUTHOR)
-    fingerprint = only_fingerprint(capsys, repo)
-    repo.set_user(AUTHOR)
-    code, _, err = govern(capsys, repo, "approve", fingerprint, "--as", AUTHOR)
-    assert code == 2 and f"{AUTHOR} authored this change" in err
+    assert_author_cannot_approve(capsys, repo, only_fingerprint(capsys, repo))
 
 
 def test_a_line_that_merely_starts_with_last_updated_is_not_bookkeeping(
@@ -491,11 +494,7 @@ def test_a_line_that_merely_starts_with_last_updated_is_not_bookkeeping(
         ),
     )
     repo.commit_all("a body line", AUTHOR)
-    report = check_json(capsys, repo)
-    fingerprint = findings(report)[0]["fingerprint"]
-    repo.set_user(AUTHOR)
-    code, _, err = govern(capsys, repo, "approve", fingerprint, "--as", AUTHOR)
-    assert code == 2 and f"{AUTHOR} authored this change" in err
+    assert_author_cannot_approve(capsys, repo, findings(check_json(capsys, repo))[0]["fingerprint"])
 
 
 def test_publishing_bookkeeping_does_not_make_an_author(
