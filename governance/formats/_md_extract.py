@@ -394,7 +394,9 @@ class Extractor:
             "purpose": purpose,
             "retention": facts.normalise_retention(retention) or facts.retention_in(own_text),
             "consent": facts.consent_for(kind, f"{context.lead} {context.prose}").value,
-            "leaves_device": not facts.stays_on_device(f"{own_text} {extra} {context.prose}"),
+            "leaves_device": not (
+                facts.stays_on_device(f"{own_text} {extra}") or facts.stays_on_device(context.prose)
+            ),
         }
         self.items.append(entry)
         return entry

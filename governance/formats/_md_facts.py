@@ -8,6 +8,7 @@ never raises: real pages say things in a thousand ways, and what is not understo
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from governance.model import Category, Consent, Party, Storage
 
@@ -145,6 +146,7 @@ _CATEGORY_WORDS: list[tuple[Category, re.Pattern[str]]] = [
 ]
 
 
+@lru_cache(maxsize=4096)
 def category_of(text: str) -> Category | None:
     for category, pattern in _CATEGORY_WORDS:
         if pattern.search(text):
@@ -152,6 +154,7 @@ def category_of(text: str) -> Category | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def heading_category(text: str) -> Category | None:
     """Category from a heading: headings name a category plainly, so the first word decides."""
     found = [(m.start(), c) for c, p in _CATEGORY_WORDS if (m := p.search(text))]
@@ -177,6 +180,7 @@ def storage_of(text: str) -> Storage | None:
     return min(found)[1] if found else None
 
 
+@lru_cache(maxsize=4096)
 def context_storage(text: str) -> Storage | None:
     """The storage a section's prose is about: one non-cookie kind named wins over cookies."""
     kinds = {s for s, p in _STORAGE_WORDS if p.search(text)}
@@ -201,6 +205,7 @@ _THIRD_SETTER = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def party_of_items_in(context: str) -> Party | None:
     """Who sets the items a section lists, from its lead paragraph or title."""
     if _THIRD_SETTER.search(context):
@@ -226,6 +231,7 @@ _STAYS_ON_DEVICE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def stays_on_device(text: str) -> bool:
     return bool(_STAYS_ON_DEVICE.search(text))
 
@@ -245,6 +251,7 @@ _NOTICE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def consent_for(category: Category, context: str) -> Consent:
     """Strictly necessary: none; otherwise opt-in unless the section says otherwise."""
     if category is Category.strictly_necessary:

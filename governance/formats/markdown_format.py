@@ -501,40 +501,85 @@ def parse_date(text: str) -> date | None:
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
 
 
+class TextLines:
+    """Where needles are in one text, found through a word index built once.
+
+    The text is folded as a reader compares it (whitespace, case, quotes and Markdown emphasis
+    ignored); a needle is looked up by its rarest whole word, so locating thousands of findings
+    in a large page costs one pass over the page, not one per finding.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        chars: list[str] = []
+        positions: list[int] = []
+        previous_space = True
+        for position, char in enumerate(text):
+            if char in "*_`\\":
+                continue
+            if char.isspace():
+                if previous_space:
+                    continue
+                chars.append(" ")
+                positions.append(position)
+                previous_space = True
+                continue
+            previous_space = False
+            for folded in char.translate(_QUOTES).lower():
+                chars.append(folded)
+                positions.append(position)
+        self.folded = "".join(chars)
+        self.positions = positions
+        self.line_starts = [0]
+        self.line_starts += [i + 1 for i, c in enumerate(text) if c == "\n"]
+        self.words: dict[str, list[int]] = {}
+        offset = 0
+        for word in self.folded.split(" "):
+            if word:
+                self.words.setdefault(word, []).append(offset)
+            offset += len(word) + 1
+
+    def _line(self, position: int) -> int:
+        from bisect import bisect_right
+
+        return bisect_right(self.line_starts, position)
+
+    def line_of(self, needle: str, start_line: int = 1) -> int | None:
+        """1-based line where ``needle`` starts, searching from ``start_line``; None if absent."""
+        if not needle.strip():
+            return None
+        from bisect import bisect_left
+
+        first = self.line_starts[min(max(start_line, 1), len(self.line_starts)) - 1]
+        if start_line > len(self.line_starts):
+            return None
+        wanted = " ".join(
+            needle.translate(_QUOTES).replace("*", "").replace("_", "").lower().split()
+        )
+        start = bisect_left(self.positions, first)
+        parts = wanted.split(" ")
+        if len(parts) > 2:
+            # an inner word of the needle is a whole word wherever the needle occurs
+            index, word = min(
+                enumerate(parts[1:-1], start=1), key=lambda pair: len(self.words.get(pair[1], ()))
+            )
+            lead = len(" ".join(parts[:index])) + 1
+            postings = self.words.get(word, [])
+            for offset in postings[bisect_left(postings, start + lead) :]:
+                begin = offset - lead
+                if self.folded.startswith(wanted, begin):
+                    return self._line(self.positions[begin])
+            return None
+        postings = self.words.get(wanted, []) if len(parts) == 1 else []
+        for offset in postings[bisect_left(postings, start) :]:
+            return self._line(self.positions[offset])
+        found = self.folded.find(wanted, start)
+        if found < 0:
+            return None
+        return self._line(self.positions[found])
+
+
 def line_of_text(text: str, needle: str, start_line: int = 1) -> int | None:
     """1-based line where ``needle`` starts in ``text``, ignoring whitespace, case, quotes and
     Markdown emphasis; searching from ``start_line``. None when it is not there."""
-    if not needle.strip():
-        return None
-    offset = 0
-    for _ in range(max(start_line, 1) - 1):
-        found = text.find("\n", offset)
-        if found < 0:
-            return None
-        offset = found + 1
-    exact = text.find(needle, offset)
-    if exact >= 0:
-        return text.count("\n", 0, exact) + 1
-    chars: list[str] = []
-    positions: list[int] = []
-    previous_space = True
-    for position in range(offset, len(text)):
-        char = text[position]
-        if char in "*_`\\":
-            continue
-        if char.isspace():
-            if previous_space:
-                continue
-            chars.append(" ")
-            positions.append(position)
-            previous_space = True
-            continue
-        previous_space = False
-        for folded in char.translate(_QUOTES).lower():
-            chars.append(folded)
-            positions.append(position)
-    wanted = " ".join(needle.translate(_QUOTES).replace("*", "").replace("_", "").lower().split())
-    found = "".join(chars).find(wanted)
-    if found < 0:
-        return None
-    return text.count("\n", 0, positions[found]) + 1
+    return TextLines(text).line_of(needle, start_line)

@@ -150,11 +150,12 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     """Dice coefficient, recipient classes weighing double."""
     if not a or not b:
         return 0.0
+    return 2 * _weight(a & b) / (_weight(a) + _weight(b))
 
-    def weight(tokens: Iterable[str]) -> float:
-        return sum(2.0 if token.startswith("@") else 1.0 for token in tokens)
 
-    return 2 * weight(a & b) / (weight(a) + weight(b))
+@lru_cache(maxsize=1 << 16)
+def _weight(tokens: frozenset[str]) -> float:
+    return len(tokens) + sum(1 for token in tokens if token[:1] == "@")
 
 
 _NEGATED_ASIDE = re.compile(r"\((?:not|no|never)\b[^()]{0,40}\)")

@@ -23,6 +23,7 @@ from governance.prose.claims import (
     similarity,
 )
 from governance.prose.lexicon import EXCEPTION, LABELS, PURPOSE_FAMILY
+from governance.prose.pairing import pair_best
 from governance.prose.text import normalise
 
 SAME_PROMISE = 0.5  # signature similarity at which two clauses state the same promise
@@ -347,21 +348,16 @@ class _Comparison:
 
     def _align(self) -> dict[int, SentenceClaims]:
         """New sentences paired with the old sentence they rewrite (by content words)."""
-        candidates: list[tuple[float, int, int]] = []
-        for new_position, new in enumerate(self.new_changed):
-            for old_position, old in enumerate(self.old_changed):
-                score = similarity(new.key, old.key)
-                if score >= ALIGN:
-                    candidates.append((score, new_position, old_position))
-        candidates.sort(reverse=True)
-        pairs: dict[int, SentenceClaims] = {}
-        used_old: set[int] = set()
-        for _, new_position, old_position in candidates:
-            if new_position in pairs or old_position in used_old:
-                continue
-            pairs[new_position] = self.old_changed[old_position]
-            used_old.add(old_position)
-        return pairs
+        old, new = self.old_changed, self.new_changed
+        found = pair_best(
+            [claim.key for claim in old],
+            [claim.key for claim in new],
+            lambda o, n: similarity(new[n].key, old[o].key),
+            ALIGN,
+            old_groups=[claim.unit for claim in old],
+            new_groups=[claim.unit for claim in new],
+        )
+        return {new_position: old[old_position] for old_position, new_position, _ in found}
 
     def paired(self) -> Iterable[tuple[SentenceClaims, SentenceClaims]]:
         for position, new in enumerate(self.new_changed):

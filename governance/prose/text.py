@@ -120,6 +120,11 @@ def readable(text: str | None, *, keep_urls: bool = False) -> str:
     """
     if not text:
         return ""
+    return _readable(text, keep_urls)
+
+
+@lru_cache(maxsize=1 << 15)
+def _readable(text: str, keep_urls: bool) -> str:
     text = join_soft_breaks(fold_characters(text).replace("\r\n", "\n").replace("\r", "\n"))
     codes: list[str] = []
 

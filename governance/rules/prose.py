@@ -35,7 +35,6 @@ from governance.model import (
     Item,
     Policy,
     Recipient,
-    Section,
     retention_days,
 )
 from governance.prose.text import compact_diff, flat, normalise, readable, sentences, word_diff
@@ -322,22 +321,33 @@ def _label(text: TextChange, diff: PolicyDiff) -> str:
         return "the summary"
     collection, _, rest = text.path.partition("/")
     entry_id = rest.split("/", 1)[0]
-    policy = diff.new or diff.old
-    name = entry_id
-    if policy is not None:
-        entries: list[Section | Item | Recipient] = [
-            *(policy.sections if collection == "sections" else ()),
-            *(policy.items if collection == "items" else ()),
-            *(policy.recipients if collection == "recipients" else ()),
-        ]
-        for entry in entries:
-            if entry.id == entry_id:
-                name = entry.title if isinstance(entry, Section) else entry.name
+    name = _entry_names(diff).get((collection, entry_id), entry_id)
     if text.kind == "section-title":
         return f"the heading of section \u201c{name}\u201d"
     if text.kind == "purpose":
         return f"the purpose of \u201c{name}\u201d"
     return f"section \u201c{name}\u201d"
+
+
+_names_of: tuple[PolicyDiff, dict[tuple[str, str], str]] | None = None
+
+
+def _entry_names(diff: PolicyDiff) -> dict[tuple[str, str], str]:
+    """(collection, id) → the name or title a reader knows the entry by, built once per diff."""
+    global _names_of
+    if _names_of is not None and _names_of[0] is diff:
+        return _names_of[1]
+    names: dict[tuple[str, str], str] = {}
+    policy = diff.new or diff.old
+    if policy is not None:
+        for section in policy.sections:
+            names.setdefault(("sections", section.id), section.title)
+        entries: list[Item | Recipient] = [*policy.items, *policy.recipients]
+        for entry in entries:
+            collection = "items" if isinstance(entry, Item) else "recipients"
+            names.setdefault((collection, entry.id), entry.name)
+    _names_of = (diff, names)
+    return names
 
 
 def _editorial(text: TextChange, diff: PolicyDiff) -> Hit:
