@@ -146,8 +146,22 @@ _CATEGORY_WORDS: list[tuple[Category, re.Pattern[str]]] = [
 ]
 
 
+# What WP194 §3 exempts from consent, named in an item's own words: user input (carts, form
+# drafts), authentication, security, load balancing and the storage of the consent itself.
+_EXEMPT = re.compile(
+    r"(?:stores?|remembers?|records?|saves?|keeps?|registers?)\s+(?:\w+\s+){0,3}?"
+    r"(?:cookie\s+|consent\s+|privacy\s+)?(?:choices|consent|cookie (?:preferences|settings))|"
+    r"\bconsent (?:state|status|choices?|cookie|preferences)\b|\b(?:shopping )?(?:basket|cart)\b|"
+    r"load[- ]balanc|\bcsrf\b|cross[- ]site request forgery|form (?:data|input|drafts?|"
+    r"submissions?)|\b(?:sign(?:ed)?|log(?:ged)?)[- ]?in\b|authenticat",
+    re.I,
+)
+
+
 @lru_cache(maxsize=4096)
 def category_of(text: str) -> Category | None:
+    if _EXEMPT.search(text):
+        return Category.strictly_necessary
     for category, pattern in _CATEGORY_WORDS:
         if pattern.search(text):
             return category

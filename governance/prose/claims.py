@@ -206,6 +206,10 @@ _PARTY_CONTEXTS = tuple(
         rf"receives?|processes|may (?:set|use|collect|receive|access)|will (?:set|use|collect|"
         rf"receive|access)|also (?:sets?|uses?|collects?|receives?))\b",
         rf"\b(?:controller|provider|vendor|partner|processor|recipient)s?\s*:\s*{_NAMES}",
+        rf"\b(?:SDKs?|sdks?|[Ss]oftware development kits?|[Pp]artners|[Pp]roviders|[Vv]endors|"
+        rf"[Cc]ompanies|[Tt]hird[- ]parties|[Ss]ervices|[Tt]ools|[Pp]ixels|[Tt]ags|[Cc]ookies|"
+        rf"[Pp]lugins|[Ii]ntegrations|[Rr]ecipients|[Pp]rocessors|[Nn]etworks)\b[^.:;]{{0,50}}"
+        rf":\s*{_NAMES}",
     )
 )
 _LEGAL_SUFFIX = re.compile(

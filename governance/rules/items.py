@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from governance.diff import FieldChange, PolicyDiff, entry_data
 from governance.findings import Level
-from governance.model import Category, Item, Party, Policy, Storage
+from governance.model import CONSENT_STRENGTH as CONSENT_RANK
+from governance.model import Category, Item, Party, Policy, Storage, retention_days
 from governance.rules.registry import Hit, rule
 from governance.rules.words import consent_words, item_words, join, short, use_words
 
@@ -45,6 +47,77 @@ def _facts(item: Item) -> tuple[object, ...]:
         item.consent,
         item.leaves_device,
     )
+
+
+SIBLING_REASON = (
+    "Another name from a provider already disclosed, for a purpose already disclosed, in the "
+    "same consent category: consent is given per purpose and recipient (ePrivacy Art. 5(3); "
+    "GDPR Art. 13(1)(c) and (e)), and nothing users agreed to changes; the list must still be "
+    "complete."
+)
+
+
+def _same_setter(a: Item, b: Item) -> bool:
+    if a.party is not b.party:
+        return False
+    if a.provider is None or b.provider is None:
+        return a.provider is None and b.provider is None
+    return a.provider.casefold() == b.provider.casefold()
+
+
+def disclosed_sibling(item: Item, old: Policy) -> Item | None:
+    """An item of the old version from the same provider (or the site itself), in the same
+    category, whose purposes cover the new item's: the new one is another name for them."""
+    from governance.rules.recipients import covers
+
+    siblings = [c for c in old.items if c.category is item.category and _same_setter(c, item)]
+    if not siblings:
+        return None
+    if not covers(item.data_uses, [use for c in siblings for use in c.data_uses]):
+        return None
+    if CONSENT_RANK[item.consent] < min(CONSENT_RANK[c.consent] for c in siblings):
+        return None  # asks less consent than its siblings did
+    days = retention_days(item.retention)
+    known = [d for c in siblings if (d := retention_days(c.retention)) is not None]
+    if days is not None and days > 0 and (not known or days > max(known)):
+        return None  # kept longer than anything of its kind was said to be
+    said = _purpose_words(item)
+    disclosed = set().union(*(_purpose_words(c) for c in siblings))
+    if said and len(said - disclosed) * 3 > len(said):
+        return None  # its own words name a purpose the others did not
+    return siblings[0]
+
+
+def _purpose_words(item: Item) -> set[str]:
+    from governance.prose.claims import masked, signature
+
+    text = item.purpose or ("" if _TECHNICAL.match(item.name) else item.name)
+    return {w for w in signature(masked(text)) if len(w) > 2 and w not in _GENERIC}
+
+
+_TECHNICAL = re.compile(r"^[\w.$*-]+$")
+_GENERIC = frozenset(
+    [
+        "cookie",
+        "cookies",
+        "used",
+        "use",
+        "set",
+        "sets",
+        "service",
+        "site",
+        "website",
+        "purpose",
+        "purposes",
+        "data",
+        "information",
+        "user",
+        "users",
+        "visitor",
+        "visitors",
+        "browser",
+    ]
+)
 
 
 def is_necessary_first_party(item: Item) -> bool:
@@ -91,13 +164,18 @@ def added_items(diff: PolicyDiff) -> Iterator[Hit]:
             )
             continue
         necessary = is_necessary_first_party(item)
+        sibling = None if necessary or diff.old is None else disclosed_sibling(item, diff.old)
+        reason = NECESSARY_FIRST_PARTY_REASON if necessary else SIBLING_REASON if sibling else None
+        message = added_item_message(item, diff.new)
+        if sibling is not None:
+            message += f"; like \u201c{sibling.name}\u201d, already disclosed"
         yield Hit(
             f"items/{item.id}",
-            added_item_message(item, diff.new),
+            message,
             None,
             entry_data(item),
-            level=Level.minor if necessary else None,
-            reason=NECESSARY_FIRST_PARTY_REASON if necessary else None,
+            level=Level.minor if necessary or sibling is not None else None,
+            reason=reason,
         )
 
 

@@ -170,6 +170,7 @@ def new_recipients(diff: PolicyDiff) -> Iterator[Hit]:
         if _disclosed_category(recipient, diff) is not None:
             continue
         message = f"New third party {recipient.name} receives {receives_words(recipient)}"
+        message += _set_on(recipient, diff)
         if recipient.countries:
             message += f" (in {join(country_words(c) for c in recipient.countries)})"
         gone = _replaced(recipient, diff)
@@ -186,6 +187,20 @@ def new_recipients(diff: PolicyDiff) -> Iterator[Hit]:
                 name.before,
                 name.after,
             )
+
+
+def _set_on(recipient: Recipient, diff: PolicyDiff) -> str:
+    """' (cookies "IDE", "DSID" on .doubleclick.net)': the new items it sets, and where."""
+    keys = {recipient.id.casefold(), recipient.name.casefold()}
+    items = [
+        i for i in diff.items.added if i.domain and i.provider and i.provider.casefold() in keys
+    ]
+    if not items:
+        return ""  # only where the page says which host the company's cookies live on
+    names = join(f'"{item.name}"' for item in items[:3]) + (" and more" if len(items) > 3 else "")
+    hosts = list(dict.fromkeys(item.domain for item in items if item.domain))
+    where = f" on {join(hosts[:3])}" if hosts else ""
+    return f" (sets {names}{where})"
 
 
 def _provider_is_new(diff: PolicyDiff, provider: str) -> bool:
