@@ -88,6 +88,8 @@ def is_technical(value: str) -> bool:
     value = value.strip().strip("`")
     if not _TECHNICAL.match(value) or _HOST.match(value):
         return False
+    if re.fullmatch(r"[A-Z][A-Za-z]+\*+", value):
+        return False  # "Realytics*": a name with a footnote mark
     if value[:1] in "_$" or any(c in value for c in "_*") or any(c.isdigit() for c in value):
         return True
     # a single lower-case or camelCase word ("sid", "euconsent", "cookiePreferences")
@@ -155,8 +157,12 @@ def column_kind(cells: Sequence[str]) -> str | None:
     return kind if count * 3 >= 2 * sum(kinds.values()) else None
 
 
-def reconcile(header: str | None, kind: str | None) -> str | None:
+_COMPANY_WORDS = re.compile(r"compan|vendor|partner|third|controller|organi[sz]", re.I)
+
+
+def reconcile(header: str | None, kind: str | None, label: str = "") -> str | None:
     """A column's meaning from its header's and its cells' (the cells win where they must)."""
+    strong = bool(_COMPANY_WORDS.search(label))
     if kind is None:
         return header
     from_cells = _KIND_MEANING[kind]
@@ -164,7 +170,7 @@ def reconcile(header: str | None, kind: str | None) -> str | None:
         return from_cells
     if header == "name" and kind == "org":
         return "provider"  # "Name" / "Service" over company names
-    if header == "provider" and kind == "technical":
+    if header == "provider" and kind == "technical" and not strong:
         return "name"  # "Service" / "Provider" over cookie names
     if header == "purpose" and kind in ("domain", "retention"):
         return from_cells

@@ -19,6 +19,7 @@ from governance.formats import _md_facts as facts
 from governance.formats._md_blocks import Block, Entry
 from governance.formats._orgs import KNOWN_PATTERN, canonical_org, org_of_domain, same_org
 from governance.model import Category, Party, Storage
+from governance.prose.text import split_sentences
 from governance.prose.vendors import VENDOR_NAMES
 
 
@@ -231,7 +232,6 @@ _QUOTED_COOKIE = re.compile(
     r"(?:(?P<party>first|third)[- ]party\s+)?(?:cookies?|local storage(?: keys?)?|keys?)\b",
     re.I,
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z“\"(])")
 _STOPWORDS = _words(
     "a an the our your their its to of on in at by for from with and or any this that these "
     "those such be is are was were will would shall we you it they them us as also only all some "
@@ -248,7 +248,7 @@ def slug(text: str, limit: int = 60) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+    return split_sentences(text)
 
 
 def key_words(text: str, count: int) -> list[str]:
@@ -380,7 +380,7 @@ class Extractor:
         if provider_name is None and privacy_policy:
             provider_name = org_of_domain(privacy_policy)
         first_party_provider = provider_name is not None and same_org(provider_name, self.owner)
-        kind = _category(category, context, own_text)
+        kind = _category(category, context, own_text, name)
         if first_party_provider:
             item_party = Party.first
         elif provider_name is not None:
@@ -447,7 +447,10 @@ class Extractor:
             header, rows = rows[0], rows[1:]
             meanings = [_meaning(label) for label in header]
         kinds = [columns.column_kind([row[i] for row in rows]) for i in range(len(header))]
-        meanings = [columns.reconcile(m, k) for m, k in zip(meanings, kinds, strict=True)]
+        meanings = [
+            columns.reconcile(m, k, label)
+            for m, k, label in zip(meanings, kinds, header, strict=True)
+        ]
         if not any(meanings):
             return False
         describes = {"purpose", "retention", "provider", "category", "kind", "storage", "party"}
@@ -536,6 +539,8 @@ class Extractor:
         provider = fields.get("provider") or None
         if fields.get("privacy_policy"):
             fields["privacy_policy"] = fields["privacy_policy"].split()[0]
+        if provider is None:  # "Criteo Pixel" is Criteo's, whichever page its link points to
+            provider = _provider_in_name(name)
         if provider is None and fields.get("privacy_policy"):
             provider = org_of_domain(fields["privacy_policy"])
         host = next(iter(hosts_in(fields.get("domain", ""))), None)
@@ -952,7 +957,7 @@ def _url_in(text: str) -> str | None:
     return match.group(0).rstrip(").,;") if match else None
 
 
-def _category(value: str | None, context: Context, own_text: str) -> Category:
+def _category(value: str | None, context: Context, own_text: str, name: str = "") -> Category:
     if value:
         found = facts.category_from_value(value)
         if found:
@@ -962,7 +967,12 @@ def _category(value: str | None, context: Context, own_text: str) -> Category:
         found = facts.heading_category(text)
         if found:
             return found
-    return facts.category_of(own_text) or Category.functional
+    found = facts.category_of(own_text)
+    if found is None and name:  # the page says nothing: what the name is known for
+        entry = catalog_for(None).lookup(name)
+        if entry is not None and entry.category in Category.__members__:
+            found = Category(str(entry.category))
+    return found or Category.functional
 
 
 def _uses_of_context(context: Context, text: str) -> list[str]:

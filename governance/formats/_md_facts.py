@@ -11,61 +11,8 @@ import re
 from functools import lru_cache
 
 from governance.model import Category, Consent, Party, Storage
+from governance.prose import durations
 
-_NUMBER_WORDS = {
-    "a": "1",
-    "an": "1",
-    "one": "1",
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
-    "ten": "10",
-    "eleven": "11",
-    "twelve": "12",
-    "thirteen": "13",
-    "eighteen": "18",
-    "twenty-four": "24",
-}
-_UNITS = {
-    "second": "second",
-    "sec": "second",
-    "s": "second",
-    "minute": "minute",
-    "min": "minute",
-    "hour": "hour",
-    "hr": "hour",
-    "h": "hour",
-    "day": "day",
-    "d": "day",
-    "week": "week",
-    "wk": "week",
-    "month": "month",
-    "mo": "month",
-    "mth": "month",
-    "year": "year",
-    "yr": "year",
-    "y": "year",
-}
-_DURATION = re.compile(
-    r"\b(?P<n>\d+(?:\.\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
-    r"[\s-]*(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|mos?|"
-    r"mths?|years?|yrs?)\b",
-    re.I,
-)
-_SESSION = re.compile(
-    r"^\s*(?:browser\s+)?session(?:\s+only|\s+cookie)?\s*$|until (?:you|the user) close|"
-    r"when (?:you|the user) close|end of (?:the|your|each) (?:browsing )?session|"
-    r"browser (?:is )?closed?|deleted (?:automatically )?(?:once|when) you close",
-    re.I,
-)
-_PERSISTENT = re.compile(
-    r"^\s*(?:persistent|permanent|until (?:cleared|deleted|you clear it))", re.I
-)
 RETENTION_CUES = re.compile(
     r"(?:retained for|retention period of|retention of|lasts? (?:for )?(?:a maximum of |up to )?|"
     r"expires? (?:after|in|within)|kept for|stored for|(?:maximum )?duration of|valid for|"
@@ -76,23 +23,8 @@ RETENTION_CUES = re.compile(
 
 def normalise_retention(text: str | None) -> str | None:
     """A duration as the model reads it ("session", "persistent", "13 months"), or None."""
-    if not text:
-        return None
-    cleaned = " ".join(text.replace("\u00a0", " ").split())
-    if not cleaned:
-        return None
-    match = _DURATION.search(cleaned)
-    if match is None:
-        if _SESSION.search(cleaned):
-            return "session"
-        if _PERSISTENT.search(cleaned):
-            return "persistent"
-        return None
-    number = match["n"].lower()
-    number = _NUMBER_WORDS.get(number, number)
-    unit_word = match["unit"].lower().rstrip("s") or "s"
-    unit = _UNITS.get(unit_word) or _UNITS.get(match["unit"].lower(), "day")
-    return f"{number} {unit}" + ("" if number in ("1", "1.0") else "s")
+    duration = durations.parse(text)
+    return duration.text() if duration is not None else None
 
 
 def retention_in(text: str) -> str | None:

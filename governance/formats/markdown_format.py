@@ -36,7 +36,7 @@ from governance.formats._md_shapes import (
     split_bold_leads,
 )
 from governance.formats.yaml_format import _readable, clean_loc, field_name, line_of, load_yaml
-from governance.model import DuplicateIdError, Policy
+from governance.model import LocatedError, Policy
 
 FRONT_MATTER_FIELDS = (
     "title",
@@ -83,6 +83,26 @@ _MONTHS = {
             ("october", "oct"),
             ("november", "nov"),
             ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+} | {
+    name: number
+    for number, names in enumerate(
+        [
+            ("janvier", "janv"),
+            ("février", "fevrier", "févr"),
+            ("mars",),
+            ("avril", "avr"),
+            ("mai",),
+            ("juin",),
+            ("juillet", "juil"),
+            ("août", "aout"),
+            ("septembre", "sept"),
+            ("octobre", "oct"),
+            ("novembre", "nov"),
+            ("décembre", "decembre", "déc"),
         ],
         start=1,
     )
@@ -273,7 +293,7 @@ def read_page(
     date_index = _date_index(blocks)
     if date_index is not None:
         match = _DATE_LINE.match(blocks[date_index].text)
-        page.last_updated = parse_date(match["date"]) if match else None
+        page.last_updated = parse_date(match["date"], day_first=day_first(body)) if match else None
         blocks[date_index].consumed = True
     owner_index = _owner_index(blocks)
     if owner_index is not None:
@@ -455,8 +475,8 @@ def _policy_error(
     first = error.errors(include_url=False)[0]
     loc: tuple[Any, ...] = tuple(first["loc"])
     cause = (first.get("ctx") or {}).get("error")
-    if isinstance(cause, DuplicateIdError):
-        loc = (cause.collection, cause.index, "id")
+    if isinstance(cause, LocatedError):
+        loc = (cause.collection, cause.index, cause.field)
         message = str(cause)
     else:
         message = _readable(first)
@@ -473,8 +493,32 @@ def _policy_error(
 # ---- dates and lines -------------------------------------------------------------------------
 
 
-def parse_date(text: str) -> date | None:
-    """ "April 20, 2026", "20 April 2026", "2026-04-20", "11/04/2024" (US order unless day > 12)."""
+# Signs that a page is written for European readers, whose dates put the day first.
+_EUROPEAN = re.compile(
+    r"\b(?:GDPR|RGPD|EEA|European (?:Union|Economic Area)|ePrivacy|CNIL|ICO|UK GDPR|"
+    r"Data Protection Officer|données|cookies? (?:policy|notice) \(UK\))\b|€",
+    re.I,
+)
+_AMERICAN = re.compile(r"\b(?:CCPA|CPRA|California|Do Not Sell)\b")
+
+
+def day_first(text: str) -> bool | None:
+    """Whether a page's numeric dates put the day first (European pages) or the month first
+    (American ones); None when the page does not tell."""
+    european, american = _EUROPEAN.search(text), _AMERICAN.search(text)
+    if european and not american:
+        return True
+    if american and not european:
+        return False
+    return None
+
+
+def parse_date(text: str, *, day_first: bool | None = None) -> date | None:
+    """ "April 20, 2026", "20 April 2026", "2026-04-20", "20 septembre 2021", "11/04/2024".
+
+    A numeric date whose first two numbers could both be the month is read day first on a
+    European page (``day_first``), month first on an American one or when the page does not
+    tell (the historical default); a first number over 12 is always the day."""
     value = text.strip().strip("*_ .").replace(",", " ")
     try:
         iso = re.match(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$", value)
@@ -483,7 +527,7 @@ def parse_date(text: str) -> date | None:
         numeric = re.match(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$", value)
         if numeric:
             first, second, year = int(numeric[1]), int(numeric[2]), int(numeric[3])
-            month, day = (second, first) if first > 12 else (first, second)
+            month, day = (second, first) if first > 12 or day_first else (first, second)
             return date(year, month, day)
         words = value.lower().split()
         named = re.match(r"^(\d{1,2})(?:st|nd|rd|th)?$", words[0]) if words else None

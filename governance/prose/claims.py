@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from governance.prose import lexicon as lx
+from governance.prose.durations import durations
 from governance.prose.text import canonical_word, readable, sentences, words
 from governance.prose.vendors import AMBIGUOUS, VENDOR_NAMES
 
@@ -76,7 +77,8 @@ class SentenceClaims:
 
 _CLAUSE_BREAK = re.compile(
     r"\s*;\s*|,?\s+\bbut\b\s+|,\s*(?:however|whereas|while|although|except(?: that)?|unless)\b"
-    r"\s*|\.\s+however,?\s*|\s+\bexcept\b\s+(?=(?:that|where|when|if|for|as)\b)|\s+\bunless\b\s+"
+    r"\s*|\.\s+however,?\s*|\s+\bexcept\b\s+(?=(?:that|where|when|if|for|as)\b)|\s+\bunless\b\s+|"
+    r",?\s+\band\b\s+(?=(?:we|you|they|it|our|your|this|these)\b)"
 )
 
 
@@ -198,7 +200,7 @@ _PARTY_CONTEXTS = tuple(
         rf"\b(?:provided|operated|powered|set|placed|served|hosted|supplied|offered|delivered|"
         rf"owned|managed|processed|controlled|collected|run|dropped|read)\s+by\s+{_NAMES}",
         rf"\bpartners?\b[^.;]{{0,30}}?\b(?:such as|like|including|namely|e\.g\.,?)\s+{_NAMES}",
-        rf"\bwe\s+(?:also\s+|may\s+|now\s+)*(?:use|work with|partner with|rely on|engage|deploy|"
+        rf"\b[Ww]e\s+(?:also\s+|may\s+|now\s+)*(?:use|work with|partner with|rely on|engage|deploy|"
         rf"integrate|embed|employ|have integrated|allow)\s+{_NAMES}(?=\s+(?:to|for|cookies?|"
         rf"pixels?|tags?|sdks?|SDKs?|analytics|services?|tools?|technolog\w*|which|that|on|in)\b|"
         rf"\s*[,.;(]|$)",
@@ -302,29 +304,20 @@ def cookie_names_in(sentence: str) -> list[str]:
 # --- retention ----------------------------------------------------------------------------------
 
 
-def retention_in(norm: str) -> list[Retention]:
+def retention_in(norm: str, text: str | None = None) -> list[Retention]:
+    """Retentions a clause states; durations are read from ``text`` (the sentence as written,
+    where "1,5 years" keeps its decimal comma) by the one duration reader."""
     found: list[Retention] = []
     if lx.RETENTION_CONTEXT.search(norm):
-        for match in lx.DURATION.finditer(norm):
-            raw = match["m"] or match["n"]
-            number: float
-            if raw in lx.NUMBER_WORD:
-                number = float(lx.NUMBER_WORD[raw])
-            else:
-                try:
-                    number = float(raw.replace(",", "."))
-                except ValueError:
-                    continue
-            unit = match["unit"].rstrip("s")
-            unit = {"secs": "sec", "mins": "min", "hrs": "hr", "yrs": "yr"}.get(unit, unit)
-            days = lx.UNIT_DAYS.get(unit) or lx.UNIT_DAYS.get(unit[:3])
-            if days is None:
+        for duration in durations(text if text is not None else norm):
+            if duration.unit in ("session", "persistent"):
                 continue
-            found.append(Retention(number * days, match.group(0)))
+            found.append(Retention(duration.days, duration.text()))
     if lx.SESSION_RETENTION.search(norm):
         found.append(Retention(0.0, "session"))
-    if lx.PERSISTENT_RETENTION.search(norm):
-        found.append(Retention(PERSISTENT, "persistent"))
+    persistent = lx.PERSISTENT_RETENTION.search(norm)
+    if persistent:
+        found.append(Retention(PERSISTENT, persistent.group(0)))
     return found
 
 
@@ -461,7 +454,7 @@ def _analysed(text: str, vendors: re.Pattern[str]) -> SentenceClaims:
     claims.scopes = frozenset(scopes)
     claims.data = frozenset(data)
     claims.destinations = frozenset(destinations)
-    claims.retention = tuple(retention_in(whole))
+    claims.retention = tuple(retention_in(whole, readable(text)))
     if lx.CONSENT_WEAK["unless you opt out"].search(whole):  # clauses split at "unless"
         weak.add("unless you opt out")
     claims.consent_weak = frozenset(weak)

@@ -22,9 +22,28 @@ from governance.prose.claims import (
     name_key,
     similarity,
 )
-from governance.prose.lexicon import EXCEPTION, LABELS, PURPOSE_FAMILY
+from governance.prose.lexicon import COLLECT_VERB, EXCEPTION, HEDGE, LABELS, PURPOSE_FAMILY
 from governance.prose.pairing import pair_best
-from governance.prose.text import normalise
+from governance.prose.text import canonical_word, normalise
+
+# Every rule id a prose change may name; each must be registered (a test checks it).
+RULE_IDS = frozenset(
+    {
+        "third-party-added",
+        "sharing-expanded",
+        "purpose-added",
+        "scope-widened",
+        "data-category-added",
+        "transfer-added",
+        "retention-extended",
+        "retention-shortened",
+        "consent-weakened",
+        "commitment-removed",
+        "data-leaves-device",
+        "recipient-removed",
+        "contact-changed",
+    }
+)
 
 SAME_PROMISE = 0.5  # signature similarity at which two clauses state the same promise
 NEGATED_PROMISE = 0.6  # ... and at which a positive clause reverses it
@@ -32,13 +51,16 @@ ALIGN = 0.5  # sentence pairing for retention and consent comparisons
 
 
 def exceptions_in(norm: str) -> frozenset[str]:
-    """The words of the exceptions a sentence makes ("except to our partners")."""
+    """The words of the exceptions a sentence makes ("except to our partners"), and the hedges
+    that narrow what it says ("not shared with *most* advertising networks")."""
     found: set[str] = set()
     for match in EXCEPTION.finditer(norm):
         found.update(norm[match.end() :].split()[:_EXCEPTION_WORDS])
+    found.update(f"~{match.group(0)}" for match in HEDGE.finditer(norm))
     return frozenset(found)
 
 
+_FOREVER = re.compile(r"indefinitely|permanently|forever|no expir|never expire")
 _EXCEPTION_WORDS = 6  # words after "except" that say what the exception covers
 
 
@@ -205,6 +227,11 @@ def _menu_path(text: str) -> str:
     return " > ".join(part.strip() for part in re.split(r"[>→›]", match.group(0))) if match else ""
 
 
+def means_of(text: str) -> set[str]:
+    """How a control is used: "an in-product setting", "the browser", "a link or form"…"""
+    return _means(text)
+
+
 def _means(text: str) -> set[str]:
     return {means for means, pattern in _MEANS.items() if pattern.search(text)}
 
@@ -338,6 +365,22 @@ class _Comparison:
         key = name_key(name)
         return bool(key) and f" {key} " in text
 
+    @cached_property
+    def _old_parties(self) -> set[str]:
+        return {party for claim in self.old_all for party in claim.parties}
+
+    def gone_parties(self, text: str) -> list[str]:
+        """Organisations the old version named, that ``text`` names and the new one does not."""
+        said = f" {normalise(text)} "
+        return sorted(
+            party
+            for party in self._old_parties
+            if not self.is_owner(party)
+            and (key := name_key(party))
+            and f" {key} " in said
+            and not self.mentioned(party, self.new_text)
+        )
+
     def is_owner(self, name: str) -> bool:
         key = name_key(name)
         first = key.split(" ", 1)[0] if key else ""
@@ -375,6 +418,7 @@ class _Comparison:
         self.parties()
         self.promises()
         self.sharing_and_purposes()
+        self.enumerated_data()
         self.retention()
         self.consent()
         self.controls()
@@ -483,7 +527,9 @@ class _Comparison:
         for claim in self.new_all:
             if promise.kind == "device":
                 if claim.device_local and similarity(promise.signature, claim.key) >= 0.3:
-                    return "kept", None
+                    if not exceptions_in(claim.norm) - allowed:
+                        return "kept", None
+                    narrowing = narrowing or claim
                 continue
             for clause in claim.clauses:
                 if (
@@ -581,14 +627,17 @@ class _Comparison:
                             negating.text,
                         )
                     continue
+                gone = self.gone_parties(f"{claim.text} {self.titles.get(claim.unit, '')}")
                 self.add(
                     "commitment-removed",
                     "commitment-removed",
                     promise.text,
-                    f"Promise removed from {self.where(claim.unit)}: {_quote(promise.text)}",
+                    f"Promise removed from {self.where(claim.unit)}: {_quote(promise.text)}"
+                    + (f", together with {_join(gone)}, no longer named" if gone else ""),
                     claim.unit,
                     claim.text,
                     None,
+                    "minor" if gone else None,
                 )
 
     def sharing_and_purposes(self) -> None:
@@ -684,7 +733,39 @@ class _Comparison:
                     level,
                 )
 
+    def enumerated_data(self) -> None:
+        """A paired collection sentence that lists more kinds of data: "your customer number"
+        → "your account ID, subscription ID and device model"."""
+        old_heads = {h for c in self.old_all for h in _heads(c.text)}
+        old_lists = _listed_under_leads(self.old_all)
+        new_lists = _listed_under_leads(self.new_all)
+        old_heads |= {head for _, head in old_lists.values()}
+        for position, new in enumerate(self.new_changed):
+            if any(clause.negated for clause in new.clauses):
+                continue
+            items = [new_lists[id(new)]] if id(new) in new_lists else _enumerated(new.text)
+            fresh = [
+                phrase
+                for phrase, head in items
+                if head not in old_heads and f" {phrase} " not in self.old_text
+            ]
+            if not fresh:
+                continue
+            old = self.pairs.get(position)
+            listed = _join(fresh)
+            self.add(
+                "data-category-added",
+                "data",
+                listed,
+                f"New kind of data collected: {listed} ({self.where(new.unit)}): "
+                f"{_quote(new.text)}",
+                new.unit,
+                old.text if old else None,
+                new.text,
+            )
+
     def retention(self) -> None:
+        self._indefinite()
         for old, new in self.paired():
             if not old.retention or not new.retention:
                 continue
@@ -721,6 +802,28 @@ class _Comparison:
                     new.text,
                     "minor",
                 )
+
+    def _indefinite(self) -> None:
+        """A new statement that data is kept forever, where the page never said so before."""
+        if any(r.days == math.inf for c in self.old_all for r in c.retention):
+            return
+        if math.inf in self.covered.retention_days:
+            return
+        for position, new in enumerate(self.new_changed):
+            if any(r.days == math.inf and _FOREVER.match(r.phrase) for r in new.retention):
+                old = self.pairs.get(position)
+                if old is not None and old.retention:
+                    continue  # a paired sentence: compared as a change of duration
+                self.add(
+                    "retention-extended",
+                    "retention",
+                    "indefinitely",
+                    f"Data is now kept indefinitely ({self.where(new.unit)}): {_quote(new.text)}",
+                    new.unit,
+                    old.text if old else None,
+                    new.text,
+                )
+                return
 
     def consent(self) -> None:
         if self.covered.consent:
@@ -803,7 +906,13 @@ class _Comparison:
                         f"{_quote(old.text)})"
                     )
                     path, after = old.unit, None
-                self.add("consent-weakened", "control", control, message, path, old.text, after)
+                gone = self.gone_parties(f"{old.text} {self.titles.get(old.unit, '')}")
+                if gone and denial is None:
+                    message += f", together with {_join(gone)}, no longer named"
+                level = "minor" if gone and denial is None else None
+                self.add(
+                    "consent-weakened", "control", control, message, path, old.text, after, level
+                )
 
     def control_paths(self) -> None:
         """A control still offered, but the way to use it changed (a setting moved, the
@@ -926,6 +1035,91 @@ class _Comparison:
             merged[key] = len(result)
             result.append(change)
         return result
+
+
+_DETERMINERS = frozenset(
+    [
+        "your",
+        "the",
+        "our",
+        "a",
+        "an",
+        "any",
+        "some",
+        "all",
+        "of",
+        "other",
+        "their",
+        "its",
+        "his",
+        "her",
+    ]
+)
+_NOT_DATA = frozenset(
+    [
+        "you",
+        "we",
+        "us",
+        "it",
+        "them",
+        "cookies",
+        "cookie",
+        "this",
+        "that",
+        "these",
+        "which",
+        "service",
+        "services",
+        "site",
+        "website",
+        "data",
+        "information",
+    ]
+)
+
+
+def _enumerated(text: str) -> list[tuple[str, str]]:
+    """(phrase, head word) of each kind of data a collection sentence lists."""
+    norm = " ".join(re.sub(r"[^\w,'-]+", " ", text.casefold()).replace(",", " , ").split())
+    match = COLLECT_VERB.search(norm)
+    if match is None:
+        return []
+    tail = re.split(
+        r"\b(?:to|for|when|if|because|so|in order|from|which|that|who)\b", norm[match.end() :]
+    )[0]
+    found: list[tuple[str, str]] = []
+    for part in re.split(r"\s*,\s*|\s+(?:and|or)\s+", tail):
+        words = [canonical_word(w) for w in part.split() if w not in _DETERMINERS]
+        if not words or len(words) > 4 or words[-1] in _NOT_DATA:
+            continue
+        found.append((" ".join(words), words[-1]))
+    return found
+
+
+def _listed_under_leads(claims: Sequence[SentenceClaims]) -> dict[int, tuple[str, str]]:
+    """Short items listed under a collection lead ("The personal data we collect includes:"
+    then "your name", "telephone numbers"), by the id of their claim: (phrase, head word)."""
+    found: dict[int, tuple[str, str]] = {}
+    lead_unit: str | None = None
+    for claim in claims:
+        text = claim.text.strip()
+        if text.endswith(":") and COLLECT_VERB.search(" ".join(text.casefold().split())):
+            lead_unit = claim.unit
+            continue
+        if claim.unit != lead_unit:
+            lead_unit = None
+            continue
+        words = [canonical_word(w) for w in re.findall(r"[\w'-]+", text.casefold())]
+        words = [w for w in words if w not in _DETERMINERS]
+        if not words or len(words) > 5 or text.endswith((".", ":")) or words[-1] in _NOT_DATA:
+            lead_unit = None if text.endswith((".", ":")) else lead_unit
+            continue
+        found[id(claim)] = (" ".join(words), words[-1])
+    return found
+
+
+def _heads(text: str) -> set[str]:
+    return {head for _, head in _enumerated(text)}
 
 
 _SECONDARY = {"purpose": "new purpose", "data": "new data", "scope": "wider scope"}

@@ -12,6 +12,7 @@ Two levels of folding:
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -111,6 +112,25 @@ def fold_characters(text: str) -> str:
     return unicodedata.normalize("NFKC", text.translate(_CHARACTERS)).translate(_CHARACTERS)
 
 
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.I)
+# A protected address as captured from a page ("[email protected]" linking to a script that
+# decodes it): the page shows an address, not these words.
+_PROTECTED_EMAIL = re.compile(
+    r"\[\s*\[?email(?:&#160;|\s|\u00a0)*protected\]?\s*\]\([^)]*\)|\[email(?:&#160;|\s|"
+    r"\u00a0)*protected\]",
+    re.I,
+)
+
+
+def _decaptured(text: str) -> str:
+    """Capture noise undone: HTML entities decoded, protected e-mail addresses as one token."""
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+    if "protected" in text:
+        text = _PROTECTED_EMAIL.sub("an e-mail address", text)
+    return text
+
+
 def readable(text: str | None, *, keep_urls: bool = False) -> str:
     """The text as a reader reads it: markup, link targets and noise characters removed.
 
@@ -125,7 +145,9 @@ def readable(text: str | None, *, keep_urls: bool = False) -> str:
 
 @lru_cache(maxsize=1 << 15)
 def _readable(text: str, keep_urls: bool) -> str:
-    text = join_soft_breaks(fold_characters(text).replace("\r\n", "\n").replace("\r", "\n"))
+    text = join_soft_breaks(
+        fold_characters(_decaptured(text)).replace("\r\n", "\n").replace("\r", "\n")
+    )
     codes: list[str] = []
 
     def protect(match: re.Match[str]) -> str:
@@ -261,13 +283,19 @@ _ABBREVIATIONS = re.compile(
     r"[A-Z])\.\s*$",
     re.I,
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9<])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9<])")
 
 
 def sentences(text: str | None) -> list[str]:
     """Sentences of a text, list items and table rows each their own (on readable text)."""
+    return split_sentences(readable(text))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of text already plain (no Markdown), each line on its own: the one sentence
+    splitter, for the reader and the prose comparison alike."""
     result: list[str] = []
-    for line in readable(text).split("\n"):
+    for line in text.split("\n"):
         start = 0
         for match in _SENTENCE_END.finditer(line):
             candidate = line[start : match.start()]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from governance.diff import FieldChange, PolicyDiff, entry_data
 from governance.findings import Level
@@ -57,42 +59,71 @@ SIBLING_REASON = (
 )
 
 
-def _same_setter(a: Item, b: Item) -> bool:
-    if a.party is not b.party:
-        return False
-    if a.provider is None or b.provider is None:
-        return a.provider is None and b.provider is None
-    return a.provider.casefold() == b.provider.casefold()
-
-
 def disclosed_sibling(item: Item, old: Policy) -> Item | None:
     """An item of the old version from the same provider (or the site itself), in the same
     category, whose purposes cover the new item's: the new one is another name for them."""
     from governance.rules.recipients import covers
 
-    siblings = [c for c in old.items if c.category is item.category and _same_setter(c, item)]
-    if not siblings:
+    group = _groups(old).get(_kind(item))
+    if group is None:
         return None
-    if not covers(item.data_uses, [use for c in siblings for use in c.data_uses]):
+    if not covers(item.data_uses, group.uses):
         return None
-    if CONSENT_RANK[item.consent] < min(CONSENT_RANK[c.consent] for c in siblings):
+    if CONSENT_RANK[item.consent] < group.least_consent:
         return None  # asks less consent than its siblings did
     days = retention_days(item.retention)
-    known = [d for c in siblings if (d := retention_days(c.retention)) is not None]
-    if days is not None and days > 0 and (not known or days > max(known)):
+    if days is not None and days > 0 and (group.longest is None or days > group.longest):
         return None  # kept longer than anything of its kind was said to be
-    said = _purpose_words(item)
-    disclosed = set().union(*(_purpose_words(c) for c in siblings))
-    if said and len(said - disclosed) * 3 > len(said):
+    said = _purpose_words(item.purpose, item.name)
+    if said and len(said - group.words) * 2 > len(said):
         return None  # its own words name a purpose the others did not
-    return siblings[0]
+    return group.first
 
 
-def _purpose_words(item: Item) -> set[str]:
+Kind = tuple[Category, Party, str | None]
+
+
+def _kind(item: Item) -> Kind:
+    return (item.category, item.party, item.provider.casefold() if item.provider else None)
+
+
+@dataclass
+class _Group:
+    """The old items of one category and setter, summed up once per diff."""
+
+    first: Item
+    uses: list[str] = field(default_factory=list)
+    least_consent: int = 3
+    longest: float | None = None
+    words: frozenset[str] = frozenset()
+
+
+_groups_of: tuple[Policy, dict[Kind, _Group]] | None = None
+
+
+def _groups(old: Policy) -> dict[Kind, _Group]:
+    global _groups_of
+    if _groups_of is not None and _groups_of[0] is old:
+        return _groups_of[1]
+    groups: dict[Kind, _Group] = {}
+    for candidate in old.items:
+        group = groups.setdefault(_kind(candidate), _Group(candidate))
+        group.uses += candidate.data_uses
+        group.least_consent = min(group.least_consent, CONSENT_RANK[candidate.consent])
+        days = retention_days(candidate.retention)
+        if days is not None:
+            group.longest = days if group.longest is None else max(group.longest, days)
+        group.words |= _purpose_words(candidate.purpose, candidate.name)
+    _groups_of = (old, groups)
+    return groups
+
+
+@lru_cache(maxsize=1 << 14)
+def _purpose_words(purpose: str, name: str) -> frozenset[str]:
     from governance.prose.claims import masked, signature
 
-    text = item.purpose or ("" if _TECHNICAL.match(item.name) else item.name)
-    return {w for w in signature(masked(text)) if len(w) > 2 and w not in _GENERIC}
+    text = purpose or ("" if _TECHNICAL.match(name) else name)
+    return frozenset(w for w in signature(masked(text)) if len(w) > 2 and w not in _GENERIC)
 
 
 _TECHNICAL = re.compile(r"^[\w.$*-]+$")
@@ -120,8 +151,26 @@ _GENERIC = frozenset(
 )
 
 
+# WP194 §3.6: user-interface customisation (a language, a layout, a dismissed banner) is
+# exempt when it only remembers the user's own choice on the site.
+_UI_CHOICE = re.compile(
+    r"\b(?:display|layout|theme|language|font|dismiss\w*|banner|footer|header|menu|interface|"
+    r"\bui\b|view|tab|state|dark mode|night mode|remember\w* (?:your |the )?(?:choice|selection|"
+    r"setting|preference)s?|(?:choice|selection|setting|preference)s? you (?:made|chose))\b",
+    re.I,
+)
+
+
 def is_necessary_first_party(item: Item) -> bool:
-    return item.category is Category.strictly_necessary and item.party is Party.first
+    """Exempt from consent under WP194: strictly necessary and set by the site itself, or a
+    first-party functional item that only customises the interface."""
+    if item.party is not Party.first or item.provider is not None:
+        return item.category is Category.strictly_necessary and item.party is Party.first
+    if item.category is Category.strictly_necessary:
+        return True
+    return item.category is Category.functional and bool(
+        _UI_CHOICE.search(f"{item.name.replace('_', ' ')} {item.purpose}")
+    )
 
 
 def _what_for(item: Item) -> str:
@@ -310,3 +359,36 @@ def item_details(diff: PolicyDiff) -> Iterator[Hit]:
                 provider.before,
                 None,
             )
+
+
+@rule(
+    "deceptive-name",
+    Level.material,
+    description=(
+        "A new or renamed item's name hides invisible characters or mixes scripts "
+        "(a Cyrillic 'а' in '_gа'), so it reads as another name than it is."
+    ),
+    rationale=(
+        "A disclosure must be intelligible and not misleading (GDPR Art. 12(1); FTC Act §5): a "
+        "name drawn to look like another (Unicode TR39 confusables) hides from reviewers and "
+        "users which cookie is set, and from the catalogue whose cookie it is."
+    ),
+    area=AREA,
+)
+def deceptive_names(diff: PolicyDiff) -> Iterator[Hit]:
+    from governance.catalog import deceptive, skeleton
+
+    items = [*diff.items.added, *(pair.new for pair in diff.items.modified if pair.renamed)]
+    for item in items:
+        for name in dict.fromkeys([item.name, *item.names]):
+            why = deceptive(name)
+            if why is None:
+                continue
+            yield Hit(
+                f"items/{item.id}/name",
+                f"The name {name!r} of {item_words(item, diff.new)} reads as "
+                f'"{skeleton(name)}", but {why}',
+                None,
+                name,
+            )
+            break

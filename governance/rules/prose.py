@@ -109,6 +109,12 @@ def _analyse(diff: PolicyDiff) -> dict[str, list[Hit]]:
     if diff.old is None or diff.new is None or not diff.texts:
         return hits
     document = {c.path for c in diff.texts if c.kind in _PROSE_KINDS and _is_document(c.path)}
+    # a section added or removed brings its heading along: a heading can carry a claim
+    document |= {
+        f"{path}/title"
+        for path in list(document)
+        if path.startswith("sections/") and path.count("/") == 1
+    }
     items = [c for c in diff.texts if c.kind == "purpose" and c.path.startswith("items/")]
     changes: list[ProseChange] = []
     if document or items:
@@ -136,10 +142,19 @@ def _analyse(diff: PolicyDiff) -> dict[str, list[Hit]]:
         )
     meaningful: set[str] = set()
     for change in changes:
+        # an id the registry does not know is reported under it (material, or an error in
+        # strict mode), through the text-changed detector: never silently editorial
         rule = change.rule if change.rule in REGISTRY.rules else "text-changed"
         level = Level(change.level) if change.level else None
         hits.setdefault(rule, []).append(
-            Hit(change.path, change.message, change.before, change.after, level=level)
+            Hit(
+                change.path,
+                change.message,
+                change.before,
+                change.after,
+                level=level,
+                rule=None if rule == change.rule else change.rule,
+            )
         )
         meaningful.add(change.path)
     for text in diff.texts:

@@ -13,7 +13,7 @@ from governance.rules.recipients import (
     is_sensitive_use,
     uncovered,
 )
-from governance.rules.registry import Hit, rule
+from governance.rules.registry import Hit, detector, rule
 from governance.rules.words import category_label, item_words, join, use_words
 
 AREA = "purposes"
@@ -103,3 +103,31 @@ def fewer_purposes(diff: PolicyDiff) -> Iterator[Hit]:
                     category.before,
                     category.after,
                 )
+
+
+@detector("purpose-added")
+def listed_under_another_category(diff: PolicyDiff) -> Iterator[Hit]:
+    """A cookie already disclosed in one category, now also listed in another one: the same
+    name now serves that category's purposes too."""
+    if diff.old is None:
+        return
+    categories: dict[str, set[Category]] = {}
+    for item in diff.old.items:
+        for name in item.names or [item.name]:
+            categories.setdefault(name.casefold(), set()).add(item.category)
+    for item in diff.items.added:
+        if item.category is Category.strictly_necessary:
+            continue
+        for name in item.names or [item.name]:
+            before = categories.get(name.casefold())
+            if not before or item.category in before:
+                continue
+            was = join(category_label(c.value) for c in sorted(before))
+            yield Hit(
+                f"items/{item.id}/category",
+                f'"{name}", disclosed as {was}, is now also listed for '
+                f"{category_label(item.category.value)} purposes",
+                sorted(c.value for c in before),
+                item.category.value,
+            )
+            break
