@@ -23,6 +23,7 @@ from governance.config import Config
 from governance.errors import GovernError
 from governance.formats.markdown_format import parse_markdown
 
+
 def _default_data() -> Path:
     """``shared/data/real-cookie-policies`` beside the repository or in a folder above it."""
     here = Path(__file__).resolve().parent

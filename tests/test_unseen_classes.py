@@ -334,6 +334,18 @@ NOT_MATERIAL: dict[str, Case] = {
             "## Analytics cookies",
         ),
     ),
+    "the provider of a cookie now named, already disclosed for that category": Case(
+        table(
+            "| Cookie | Provider | Purpose |",
+            ["| __tr_a | Trellis | Analytics: counts visits |", "| __tr_c |  | Analytics |"],
+            "## Analytics cookies",
+        ),
+        table(
+            "| Cookie | Provider | Purpose |",
+            ["| __tr_a | Trellis | Analytics: counts visits |", "| __tr_c | Trellis | Analytics |"],
+            "## Analytics cookies",
+        ),
+    ),
     "a revert to earlier, more protective text": Case(
         "## Choices\n\nAdvertising cookies are set only with your consent.\n",
         "## Choices\n\nAdvertising cookies are set only with your consent. You can withdraw it "

@@ -543,6 +543,19 @@ def parse_date(text: str, *, day_first: bool | None = None) -> date | None:
 
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
+_FOLD = str.maketrans(
+    {
+        "’": "'",
+        "‘": "'",
+        "“": '"',
+        "”": '"',
+        "\u00a0": " ",
+        "*": None,
+        "_": None,
+        "`": None,
+        "\\": None,
+    }
+)
 
 
 class TextLines:
@@ -555,27 +568,19 @@ class TextLines:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        chars: list[str] = []
-        positions: list[int] = []
-        previous_space = True
-        for position, char in enumerate(text):
-            if char in "*_`\\":
-                continue
-            if char.isspace():
-                if previous_space:
-                    continue
-                chars.append(" ")
-                positions.append(position)
-                previous_space = True
-                continue
-            previous_space = False
-            for folded in char.translate(_QUOTES).lower():
-                chars.append(folded)
-                positions.append(position)
-        self.folded = "".join(chars)
-        self.positions = positions
-        self.line_starts = [0]
-        self.line_starts += [i + 1 for i, c in enumerate(text) if c == "\n"]
+        # the page folded line by line, joined by spaces; where each line starts in it
+        folded_lines = [
+            " ".join(line.translate(_FOLD).lower().split()) for line in text.split("\n")
+        ]
+        self.line_offsets: list[int] = []
+        parts: list[str] = []
+        offset = 0
+        for line in folded_lines:
+            self.line_offsets.append(offset)
+            if line:
+                parts.append(line)
+                offset += len(line) + 1
+        self.folded = " ".join(parts)
         self.words: dict[str, list[int]] = {}
         offset = 0
         for word in self.folded.split(" "):
@@ -583,10 +588,11 @@ class TextLines:
                 self.words.setdefault(word, []).append(offset)
             offset += len(word) + 1
 
-    def _line(self, position: int) -> int:
+    def _line(self, offset: int) -> int:
+        """The 1-based line of an offset in the folded text."""
         from bisect import bisect_right
 
-        return bisect_right(self.line_starts, position)
+        return bisect_right(self.line_offsets, offset)
 
     def line_of(self, needle: str, start_line: int = 1) -> int | None:
         """1-based line where ``needle`` starts, searching from ``start_line``; None if absent."""
@@ -594,13 +600,12 @@ class TextLines:
             return None
         from bisect import bisect_left
 
-        first = self.line_starts[min(max(start_line, 1), len(self.line_starts)) - 1]
-        if start_line > len(self.line_starts):
+        if start_line > len(self.line_offsets):
             return None
+        start = self.line_offsets[max(start_line, 1) - 1]
         wanted = " ".join(
             needle.translate(_QUOTES).replace("*", "").replace("_", "").lower().split()
         )
-        start = bisect_left(self.positions, first)
         parts = wanted.split(" ")
         if len(parts) > 2:
             # an inner word of the needle is a whole word wherever the needle occurs
@@ -612,15 +617,15 @@ class TextLines:
             for offset in postings[bisect_left(postings, start + lead) :]:
                 begin = offset - lead
                 if self.folded.startswith(wanted, begin):
-                    return self._line(self.positions[begin])
+                    return self._line(begin)
             return None
         postings = self.words.get(wanted, []) if len(parts) == 1 else []
         for offset in postings[bisect_left(postings, start) :]:
-            return self._line(self.positions[offset])
+            return self._line(offset)
         found = self.folded.find(wanted, start)
         if found < 0:
             return None
-        return self._line(self.positions[found])
+        return self._line(found)
 
 
 def line_of_text(text: str, needle: str, start_line: int = 1) -> int | None:

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from governance.prose import lexicon as lx
 from governance.prose.durations import durations
-from governance.prose.text import canonical_word, readable, sentences, words
+from governance.prose.text import canonical_word, fold_characters, readable, sentences, words
 from governance.prose.vendors import AMBIGUOUS, VENDOR_NAMES
 
 PERSISTENT = math.inf
@@ -84,6 +84,7 @@ _CLAUSE_BREAK = re.compile(
 
 def masked(text: str) -> str:
     """Normalised words with the misleading phrases masked (Do Not Track, "not limited to", ...)."""
+    text = fold_characters(text)
     for titled, replacement in lx.TITLED_MASKS:
         text = titled.sub(replacement, text)
     norm = " ".join(words(text))

@@ -107,6 +107,10 @@ def join_soft_breaks(text: str) -> str:
     return "\n".join(joined)
 
 
+# Characters a reader does not see: removed from what findings quote (nothing else is altered).
+_INVISIBLE = str.maketrans(dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff")))
+
+
 def fold_characters(text: str) -> str:
     """NFKC form, typographic quotes and dashes as ASCII, invisible characters removed."""
     return unicodedata.normalize("NFKC", text.translate(_CHARACTERS)).translate(_CHARACTERS)
@@ -146,7 +150,7 @@ def readable(text: str | None, *, keep_urls: bool = False) -> str:
 @lru_cache(maxsize=1 << 15)
 def _readable(text: str, keep_urls: bool) -> str:
     text = join_soft_breaks(
-        fold_characters(_decaptured(text)).replace("\r\n", "\n").replace("\r", "\n")
+        _decaptured(text).translate(_INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
     )
     codes: list[str] = []
 
@@ -215,6 +219,8 @@ _DATED_LINE = re.compile(
 
 def mask_dates(text: str) -> str:
     """Every calendar date as ``<date>``, and "Last updated: <date>" phrases removed."""
+    if not any(char.isdigit() for char in text):
+        return text  # every date has a number
     return _DATED_LINE.sub(" ", _DATE.sub(DATE_TOKEN, text))
 
 
@@ -262,8 +268,9 @@ def canonical_word(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Comparison tokens of already readable text: dates masked, case and spelling folded."""
-    return [canonical_word(word) for word in _WORD.findall(mask_dates(text))]
+    """Comparison tokens of already readable text: characters, dates, case and spelling
+    folded."""
+    return [canonical_word(word) for word in _WORD.findall(mask_dates(fold_characters(text)))]
 
 
 def normalise(text: str | None) -> str:
@@ -327,7 +334,7 @@ _TOKEN = re.compile(r"\s+|[\w%]+(?:['.\-][\w%]+)*|[^\w\s]")
 def _token_key(token: str) -> str:
     if token.isspace():
         return " "
-    return canonical_word(token)
+    return canonical_word(fold_characters(token))
 
 
 def word_diff(old: str | None, new: str | None) -> list[Segment]:

@@ -69,13 +69,15 @@ def disclosed_sibling(item: Item, old: Policy) -> Item | None:
         return None
     if not covers(item.data_uses, group.uses):
         return None
+    # a strictly necessary item's uses say all there is to say about its purpose
+    essential = item.category is Category.strictly_necessary
     if CONSENT_RANK[item.consent] < group.least_consent:
         return None  # asks less consent than its siblings did
     days = retention_days(item.retention)
     if days is not None and days > 0 and (group.longest is None or days > group.longest):
         return None  # kept longer than anything of its kind was said to be
     said = _purpose_words(item.purpose, item.name)
-    if said and len(said - group.words) * 2 > len(said):
+    if not essential and said and len(said - group.words) * 2 > len(said):
         return None  # its own words name a purpose the others did not
     return group.first
 
@@ -92,7 +94,7 @@ class _Group:
     """The old items of one category and setter, summed up once per diff."""
 
     first: Item
-    uses: list[str] = field(default_factory=list)
+    uses: set[str] = field(default_factory=set)
     least_consent: int = 3
     longest: float | None = None
     words: frozenset[str] = frozenset()
@@ -108,7 +110,7 @@ def _groups(old: Policy) -> dict[Kind, _Group]:
     groups: dict[Kind, _Group] = {}
     for candidate in old.items:
         group = groups.setdefault(_kind(candidate), _Group(candidate))
-        group.uses += candidate.data_uses
+        group.uses.update(candidate.data_uses)
         group.least_consent = min(group.least_consent, CONSENT_RANK[candidate.consent])
         days = retention_days(candidate.retention)
         if days is not None:

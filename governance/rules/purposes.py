@@ -8,6 +8,7 @@ from governance.diff import PolicyDiff
 from governance.findings import Level
 from governance.model import Category
 from governance.rules.recipients import (
+    ESSENTIAL_REASON,
     SALE_AND_SHARING_REASON,
     follows_gating,
     is_sensitive_use,
@@ -46,12 +47,20 @@ def new_purposes(diff: PolicyDiff) -> Iterator[Hit]:
             new_uses = uncovered(uses.after, uses.before)
             if new_uses and not follows_gating(pair, new_uses):
                 sensitive = any(is_sensitive_use(use) for use in new_uses)
+                exempt = pair.new.category is Category.strictly_necessary and all(
+                    use.startswith("essential") for use in [*new_uses, *uses.before]
+                )
                 yield Hit(
                     f"items/{pair.key}/data_uses",
                     f"The {words} is now also used for {join(use_words(u) for u in new_uses)}",
                     uses.before,
                     uses.after,
-                    reason=SALE_AND_SHARING_REASON if sensitive else None,
+                    level=Level.minor if exempt else None,
+                    reason=SALE_AND_SHARING_REASON
+                    if sensitive
+                    else ESSENTIAL_REASON
+                    if exempt
+                    else None,
                 )
         category = pair.field("category")
         if category is not None:
