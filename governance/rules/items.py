@@ -181,6 +181,8 @@ def _what_for(item: Item) -> str:
 
 def added_item_message(item: Item, policy: Policy | None) -> str:
     message = f"New {item_words(item, policy)}"
+    if item.domain:
+        message += f" on {item.domain}"
     purpose = _what_for(item)
     if purpose:
         message += f" for {purpose}"
