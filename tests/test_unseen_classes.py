@@ -120,6 +120,20 @@ MATERIAL["a cookie set on a third party's domain"] = Case(
     frozenset({"third-party-added"}),
     ("Google", "doubleclick.net"),
 )
+MATERIAL["a provider column that gives a host"] = Case(
+    table(
+        "| Cookie | Provider | Duration |",
+        ["| lk_session | lumenkitchens.example | Session |"],
+        "## Cookies we use",
+    ),
+    table(
+        "| Cookie | Provider | Duration |",
+        ["| lk_session | lumenkitchens.example | Session |", "| uid | .criteo.com | 13 months |"],
+        "## Cookies we use",
+    ),
+    frozenset({"third-party-added"}),
+    ("Criteo", "criteo.com"),
+)
 MATERIAL["a cookie on an unknown third-party domain"] = Case(
     table(COOKIE_HEADER, COOKIE_ROWS, "## Cookies we use"),
     table(
@@ -321,6 +335,12 @@ NOT_MATERIAL: dict[str, Case] = {
         "## Data Privacy Framework\n\nLumen Kitchens complies with the EU-U.S. Data Privacy "
         "Framework as set forth by the U.S. Department of Commerce regarding the transfer of "
         "personal data from the European Union to the United States.\n",
+    ),
+    "the legal basis of transfers already disclosed": Case(
+        "## Transfers\n\nWe may transfer your data outside the European Economic Area.\n",
+        "## Transfers\n\nWe may transfer your data outside the European Economic Area. Transfers "
+        "to the United States rely on the EU-U.S. Data Privacy Framework and on standard "
+        "contractual clauses.\n",
     ),
     "another cookie of a disclosed provider for the same purpose": Case(
         table(

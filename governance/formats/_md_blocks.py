@@ -143,6 +143,7 @@ _CELL_LINK = re.compile(r"!?\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*
 _CELL_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>\s]+)>")
 _CELL_EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~)(?=\S)(.+?)(?<=\S)\1")
 _CELL_CODE = re.compile(r"`+([^`]*)`+")
+_CELL_MARKUP = re.compile(r"[`<\[*_~\\&]")
 _CELL_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
@@ -218,23 +219,30 @@ def _cell_text(cell: str) -> str:
     """A cell as markdown-it's inline reading would give it: markup dropped, escapes resolved,
     a link that shows no text given as its target."""
     text = cell.strip().replace("\\|", "|")
+    if not _CELL_MARKUP.search(text):
+        return " ".join(text.split())  # most cells are plain words
     codes: list[str] = []
 
     def keep(match: re.Match[str]) -> str:
         codes.append(match.group(1).strip())
         return f"\x00{len(codes) - 1}\x00"
 
-    text = _CELL_CODE.sub(keep, text)
-    text = _CELL_AUTOLINK.sub(r"\1", text)
-    text = _CELL_LINK.sub(lambda m: m.group(1) or m.group(2), text)
+    if "`" in text:
+        text = _CELL_CODE.sub(keep, text)
+    if "<" in text:
+        text = _CELL_AUTOLINK.sub(r"\1", text)
+    if "[" in text:
+        text = _CELL_LINK.sub(lambda m: m.group(1) or m.group(2), text)
     for _ in range(2):
         text = _CELL_EMPHASIS.sub(r"\2", text)
-    text = _CELL_ESCAPE.sub(r"\1", text)
+    if "\\" in text:
+        text = _CELL_ESCAPE.sub(r"\1", text)
     if "&" in text:
         import html
 
         text = html.unescape(text)
-    text = re.sub(r"\x00(\d+)\x00", lambda m: codes[int(m.group(1))], text)
+    if codes:
+        text = re.sub(r"\x00(\d+)\x00", lambda m: codes[int(m.group(1))], text)
     return " ".join(text.split())
 
 

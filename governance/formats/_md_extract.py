@@ -537,6 +537,9 @@ class Extractor:
             )
             return
         provider = fields.get("provider") or None
+        if provider is not None and columns.cell_kind(provider) == "domain":
+            fields.setdefault("domain", provider)  # "Provider: .criteo.com" names a host
+            provider = None
         if fields.get("privacy_policy"):
             fields["privacy_policy"] = fields["privacy_policy"].split()[0]
         if provider is None:  # "Criteo Pixel" is Criteo's, whichever page its link points to

@@ -22,7 +22,14 @@ from governance.prose.claims import (
     name_key,
     similarity,
 )
-from governance.prose.lexicon import COLLECT_VERB, EXCEPTION, HEDGE, LABELS, PURPOSE_FAMILY
+from governance.prose.lexicon import (
+    COLLECT_VERB,
+    EXCEPTION,
+    HEDGE,
+    LABELS,
+    PURPOSE_FAMILY,
+    TRANSFER_MECHANISM,
+)
 from governance.prose.pairing import pair_best
 from governance.prose.text import canonical_word, normalise
 
@@ -718,6 +725,8 @@ class _Comparison:
                 fresh = sorted(v for v in values - known if (concept, v) not in reported)
                 if concept == "purpose" and any(k == "sell" for k, _ in claim.sharing):
                     fresh = [v for v in fresh if v != "sale of data"]
+                if concept == "place" and old_places and TRANSFER_MECHANISM.search(claim.norm):
+                    fresh = []  # the legal basis of transfers the page already disclosed
                 if not fresh:
                     continue
                 reported.update((concept, v) for v in fresh)

@@ -301,6 +301,12 @@ DESTINATIONS = _table(
         r"other countries|abroad|countries other than",
     }
 )
+# The legal basis of a transfer (GDPR Chapter V): stating it discloses no new destination.
+TRANSFER_MECHANISM = re.compile(
+    r"\b(?:data privacy framework|privacy shield|standard contractual clauses|sccs?|"
+    r"adequacy decisions?|binding corporate rules|bcrs?|international data transfer agreement|"
+    r"appropriate safeguards|article 46|art 46)\b"
+)
 TRANSFER_CONTEXT = re.compile(
     r"\b(?:transfer\w*|stor\w*|process\w*|host\w*|servers?|located|sent|send\w*|access\w*|"
     r"moved?|data centers?)\b"

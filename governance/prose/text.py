@@ -219,9 +219,12 @@ _DATED_LINE = re.compile(
 
 def mask_dates(text: str) -> str:
     """Every calendar date as ``<date>``, and "Last updated: <date>" phrases removed."""
-    if not any(char.isdigit() for char in text):
-        return text  # every date has a number
+    if not _DATE_HINT.search(text):
+        return text  # every date has a year or a day and month written with digits
     return _DATED_LINE.sub(" ", _DATE.sub(DATE_TOKEN, text))
+
+
+_DATE_HINT = re.compile(r"(?:19|20)\d\d|\d[/.]\d")
 
 
 # --- tokens for comparison ----------------------------------------------------------------------
@@ -270,12 +273,17 @@ def canonical_word(word: str) -> str:
 def words(text: str) -> list[str]:
     """Comparison tokens of already readable text: characters, dates, case and spelling
     folded."""
-    return [canonical_word(word) for word in _WORD.findall(mask_dates(fold_characters(text)))]
+    return list(_words(text))
+
+
+@lru_cache(maxsize=1 << 15)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(canonical_word(word) for word in _WORD.findall(mask_dates(fold_characters(text))))
 
 
 def normalise(text: str | None) -> str:
     """The text folded for comparison: two texts that differ only in noise normalise equal."""
-    return " ".join(words(readable(text)))
+    return " ".join(_words(readable(text)))
 
 
 def same_meaning_text(old: str | None, new: str | None) -> bool:

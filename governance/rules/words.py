@@ -213,6 +213,9 @@ def still_offered(text: str, offered: dict[str, set[str]]) -> set[str]:
     return ways
 
 
+_named_of: tuple[Policy, Policy, set[str], str] | None = None
+
+
 def names_gone(text: str, old: Policy | None, new: Policy | None) -> list[str]:
     """Organisations ``text`` names that the old version named and the new one no longer does:
     a promise about them goes with them."""
@@ -220,10 +223,14 @@ def names_gone(text: str, old: Policy | None, new: Policy | None) -> list[str]:
 
     if old is None or new is None:
         return []
-    named = {r.name for r in old.recipients}
-    for claim in extract_claims(page_text(old)):
-        named.update(claim.parties)
-    now = " " + " ".join(name_key(t) for t in (page_text(new), *(i.name for i in new.items))) + " "
+    global _named_of
+    if _named_of is None or _named_of[0] is not old or _named_of[1] is not new:
+        named = {r.name for r in old.recipients}
+        for claim in extract_claims(page_text(old)):
+            named.update(claim.parties)
+        now = " ".join(name_key(t) for t in (page_text(new), *(i.name for i in new.items)))
+        _named_of = (old, new, named, f" {now} ")
+    named, now = _named_of[2], _named_of[3]
     said = f" {name_key(text)} "
     return sorted(
         name
