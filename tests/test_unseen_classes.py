@@ -85,6 +85,13 @@ MATERIAL["a new row in a table of third parties without headers"] = Case(
     frozenset({"third-party-added"}),
     ("Acme Ad Exchange",),
 )
+MATERIAL["a new section headed by a vendor"] = Case(
+    "## Pollex Media\n\nPollex Media shows ads on our pages and sets its own cookies.\n",
+    "## Pollex Media\n\nPollex Media shows ads on our pages and sets its own cookies.\n\n"
+    "## Zentrack\n\nZentrack records how visitors move through our shop to measure sales.\n",
+    frozenset({"third-party-added"}),
+    ("Zentrack",),
+)
 MATERIAL["a new SDK in a comma list of a sentence"] = Case(
     "## Mobile apps\n\nSDKs used for advertising: Zorbly, Quantiva, Pellmark.\n",
     "## Mobile apps\n\nSDKs used for advertising: Zorbly, Quantiva, Pellmark, Vantor Ads.\n",
@@ -335,6 +342,11 @@ NOT_MATERIAL: dict[str, Case] = {
         "## Data Privacy Framework\n\nLumen Kitchens complies with the EU-U.S. Data Privacy "
         "Framework as set forth by the U.S. Department of Commerce regarding the transfer of "
         "personal data from the European Union to the United States.\n",
+    ),
+    "a new section headed by a plain heading": Case(
+        "## Cookies\n\nWe use cookies to keep you signed in.\n",
+        "## Cookies\n\nWe use cookies to keep you signed in.\n\n## Changes To This Notice\n\n"
+        "We may update this notice about cookies and the data they collect.\n",
     ),
     "the legal basis of transfers already disclosed": Case(
         "## Transfers\n\nWe may transfer your data outside the European Economic Area.\n",

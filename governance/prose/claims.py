@@ -253,6 +253,11 @@ def clean_name(name: str) -> str:
     return name
 
 
+def plausible_name(name: str) -> bool:
+    """Whether a capitalised run of words can be an organisation's name (not "Your Choices")."""
+    return _plausible_name(name)
+
+
 def _plausible_name(name: str) -> bool:
     tokens = [t.casefold().strip(".,'") for t in name.split()]
     if not tokens or len(name) > 40:

@@ -18,8 +18,10 @@ from functools import cached_property
 from governance.prose.claims import (
     Promise,
     SentenceClaims,
+    clean_name,
     extract_claims,
     name_key,
+    plausible_name,
     similarity,
 )
 from governance.prose.lexicon import (
@@ -434,8 +436,49 @@ class _Comparison:
         self.device()
         return self._folded()
 
+    def _headed_parties(self) -> list[tuple[int, str]]:
+        """(position, name) of new sections headed by an organisation's name whose text names
+        it again and speaks of data ("### Zentrack" then "Zentrack measures our visits…")."""
+        found: list[tuple[int, str]] = []
+        bodies: dict[str, list[SentenceClaims]] = {}
+        for claim in self.new_all:
+            bodies.setdefault(claim.unit, []).append(claim)
+        for position, claim in enumerate(self.new_changed):
+            if not claim.unit.endswith("/title"):
+                continue
+            name = clean_name(claim.text)
+            words = name.split()
+            if not (1 <= len(words) <= 4) or not plausible_name(name):
+                continue
+            if not all(w[:1].isupper() or w[:1].isdigit() or w in ("&", "of") for w in words):
+                continue
+            body = bodies.get(claim.unit[: -len("/title")], [])
+            key = name_key(name)
+            if any(f" {key} " in f" {c.norm} " and _DATA_WORDS.search(c.norm) for c in body):
+                found.append((position, name))
+        return found
+
     def parties(self) -> None:
         reported: set[str] = set()
+        for position, name in self._headed_parties():
+            claim = self.new_changed[position]
+            key = name_key(name)
+            if (
+                key in self.covered.parties
+                or self.is_owner(name)
+                or self.mentioned(name, self.old_text)
+            ):
+                continue
+            reported.add(key)
+            self.add(
+                "third-party-added",
+                "party",
+                name,
+                f"New third party {name}, in a section of its own (\u201c{claim.text}\u201d)",
+                claim.unit,
+                None,
+                claim.text,
+            )
         for position, claim in enumerate(self.new_changed):
             for name in claim.parties:
                 key = name_key(name)
@@ -1130,6 +1173,11 @@ def _listed_under_leads(claims: Sequence[SentenceClaims]) -> dict[int, tuple[str
 def _heads(text: str) -> set[str]:
     return {head for _, head in _enumerated(text)}
 
+
+_DATA_WORDS = re.compile(
+    r"\b(?:cookies?|data|information|track\w*|analytic\w*|advertis\w*|measur\w*|pixels?|sdks?|"
+    r"privacy|partners?|providers?|collect\w*|process\w*|shar\w*)\b"
+)
 
 _SECONDARY = {"purpose": "new purpose", "data": "new data", "scope": "wider scope"}
 
