@@ -343,6 +343,12 @@ NOT_MATERIAL: dict[str, Case] = {
         "Framework as set forth by the U.S. Department of Commerce regarding the transfer of "
         "personal data from the European Union to the United States.\n",
     ),
+    "an empty capture": Case(
+        "## Sharing\n\n"
+        + "We do not sell your personal data. You can opt out of analytics in our cookie "
+        "settings. We keep analytics data for 13 months and never share it with advertisers. " * 12,
+        "## Sharing\n\nLoading…\n",
+    ),
     "a new section headed by a plain heading": Case(
         "## Cookies\n\nWe use cookies to keep you signed in.\n",
         "## Cookies\n\nWe use cookies to keep you signed in.\n\n## Changes To This Notice\n\n"

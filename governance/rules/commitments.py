@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from governance.diff import PolicyDiff
 from governance.findings import Level
 from governance.rules.registry import Hit, rule
-from governance.rules.words import join, names_gone, short
+from governance.rules.words import EMPTIED_REASON, emptied, join, names_gone, short
 
 AREA = "commitments"
 
@@ -28,7 +28,19 @@ AREA = "commitments"
     area=AREA,
 )
 def removed_commitments(diff: PolicyDiff) -> Iterator[Hit]:
+    lost = emptied(diff.old, diff.new)
     for commitment in diff.commitments.removed:
+        if lost:
+            yield Hit(
+                f"commitments/{commitment.id}",
+                f'Promise no longer on the page, which lost nearly all its text: "'
+                f'{short(commitment.text, 120, lower=False)}"',
+                commitment.text,
+                None,
+                level=Level.minor,
+                reason=EMPTIED_REASON,
+            )
+            continue
         gone = names_gone(commitment.text, diff.old, diff.new)
         message = f'Promise removed: "{short(commitment.text, 120, lower=False)}"'
         if gone:

@@ -9,8 +9,10 @@ from governance.findings import Level
 from governance.model import CONSENT_STRENGTH, Category, Consent, Control, Signal
 from governance.rules.registry import Hit, rule
 from governance.rules.words import (
+    EMPTIED_REASON,
     category_label,
     consent_words,
+    emptied,
     item_words,
     join,
     names_gone,
@@ -83,6 +85,7 @@ def weaker_consent(diff: PolicyDiff) -> Iterator[Hit]:
                 category.after,
             )
     offered: dict[str, set[str]] | None = None
+    lost = emptied(diff.old, diff.new)
     for control in diff.controls.removed:
         level = reason = None
         if control.signal:
@@ -99,6 +102,8 @@ def weaker_consent(diff: PolicyDiff) -> Iterator[Hit]:
             elif gone:
                 message += f", together with {join(gone)}, which the page no longer names"
                 level, reason = Level.minor, STILL_OFFERED_REASON
+        if lost:
+            level, reason = Level.minor, EMPTIED_REASON
         yield Hit(f"controls/{control.id}", message, control.text, None, level=level, reason=reason)
     for control_pair in diff.controls.modified:
         signal = control_pair.field("signal")

@@ -39,6 +39,7 @@ from governance.model import (
 )
 from governance.prose.text import compact_diff, flat, normalise, readable, sentences, word_diff
 from governance.rules.registry import REGISTRY, Hit, Rule, detector
+from governance.rules.words import emptied
 
 if TYPE_CHECKING:
     from governance.prose.compare import Covered, Lookup, Mentions, ProseChange, Unit
@@ -141,6 +142,11 @@ def _analyse(diff: PolicyDiff) -> dict[str, list[Hit]]:
             _units(diff.new, document) + _purposes(items, diff.new, old=False),
         )
     meaningful: set[str] = set()
+    if emptied(diff.old, diff.new):  # a failed capture: nothing it stopped saying is news
+        changes = [
+            _replace(change, level="minor") if change.after is None else change
+            for change in changes
+        ]
     for change in changes:
         # an id the registry does not know is reported under it (material, or an error in
         # strict mode), through the text-changed detector: never silently editorial
@@ -165,6 +171,12 @@ def _analyse(diff: PolicyDiff) -> dict[str, list[Hit]]:
             rule, hit = _promise_text(text)
             hits.setdefault(rule, []).append(hit)
     return hits
+
+
+def _replace(change: ProseChange, **values: str) -> ProseChange:
+    from dataclasses import replace
+
+    return replace(change, **values)
 
 
 def _is_document(path: str) -> bool:

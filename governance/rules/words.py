@@ -237,3 +237,19 @@ def names_gone(text: str, old: Policy | None, new: Policy | None) -> list[str]:
         for name in named
         if (key := name_key(name)) and f" {key} " in said and f" {key} " not in now
     )
+
+
+EMPTIED_REASON = (
+    "The new version holds almost nothing of the page (a failed capture, or a page emptied): "
+    "what it no longer says is not a decision to stop saying it. Review the page as a whole."
+)
+
+
+def emptied(old: Policy | None, new: Policy | None) -> bool:
+    """Whether the new version is a page that lost nearly all its text (a failed capture): a
+    titled page with under a tenth of the old page's words, and few of them."""
+    if old is None or new is None or not new.title:
+        return False
+    before = len(page_text(old).split())
+    after = len(page_text(new).split()) + sum(len(i.name.split()) for i in new.items)
+    return before >= 200 and after < 80 and after * 10 < before
