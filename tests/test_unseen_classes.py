@@ -141,6 +141,20 @@ MATERIAL["a provider column that gives a host"] = Case(
     frozenset({"third-party-added"}),
     ("Criteo", "criteo.com"),
 )
+MATERIAL["a cookie whose description names who sets it"] = Case(
+    table(COOKIE_HEADER, COOKIE_ROWS, "## Cookies we use"),
+    table(
+        COOKIE_HEADER,
+        [
+            *COOKIE_ROWS,
+            "| vx_id | .lumenkitchens.example | 1 year | Set by Vexilo Labs to recognise returning "
+            "visitors |",
+        ],
+        "## Cookies we use",
+    ),
+    frozenset({"third-party-added"}),
+    ("Vexilo Labs",),
+)
 MATERIAL["a cookie on an unknown third-party domain"] = Case(
     table(COOKIE_HEADER, COOKIE_ROWS, "## Cookies we use"),
     table(
@@ -196,6 +210,12 @@ for title, sentence, rule in (
         BASE_PROSE.rstrip("\n") + " " + sentence + "\n",
         frozenset({rule} if rule else set()),
     )
+MATERIAL["a partner introduced in a sentence"] = Case(
+    BASE_PROSE,
+    BASE_PROSE.rstrip("\n") + " We have partnered with Quorvane Media to measure our campaigns.\n",
+    frozenset({"third-party-added"}),
+    ("Quorvane Media",),
+)
 PROMISE = "## Sharing\n\nYour browsing data is not shared with advertising networks.\n"
 MATERIAL["a quantifier weakens a promise"] = Case(
     PROMISE,

@@ -106,6 +106,10 @@ _BY_ORG = re.compile(
     r"\b(?:set|placed|provided|operated|served|supplied|dropped|hosted|collected|processed) "
     r"by\s+(?:the\s+)?" + _ORG_NAME
 )
+_USED_BY = re.compile(
+    r"\b(?i:set|placed|provided|operated|served|supplied|dropped|hosted|used|read|deployed|"
+    r"managed|owned) by\s+(?:the\s+)?(?:third[- ]party\s+)?" + _ORG_NAME
+)
 _TO_ORG = re.compile(
     r"\b(?:shared?|sen[dt]|disclosed?|transferred|passe[sd]|forwarded)\s+(?:[a-z]+\s+){0,3}"
     r"(?:with|to)\s+(?:the\s+)?" + _ORG_NAME
@@ -376,7 +380,7 @@ class Extractor:
             return None
         purpose = " ".join(purpose.split())
         own_text = f"{name} {purpose}"
-        provider_name = provider or _provider_in_name(name)
+        provider_name = provider or _provider_in_name(name) or self._provider_in_purpose(purpose)
         if provider_name is None and privacy_policy:
             provider_name = org_of_domain(privacy_policy)
         first_party_provider = provider_name is not None and same_org(provider_name, self.owner)
@@ -563,6 +567,24 @@ class Extractor:
             domain=fields.get("domain", "").split()[0] if host else None,
             names=[n for n in fields.get("names", "").split("\x1f") if n],
         )
+
+    def _provider_in_purpose(self, purpose: str) -> str | None:
+        """The company an item's own description names as setting it: "Used by Vendorco to…",
+        "Hotjar cookie that…" (a known product at its start)."""
+        found = canonical_org(" ".join(purpose.split()[:3])) if purpose[:1].isupper() else None
+        if found and not same_org(found, self.owner):
+            return found
+        match = _USED_BY.search(purpose)
+        if match is None:
+            return None
+        name = _clean_org(match["org"])
+        if (
+            not name
+            or same_org(name, self.owner)
+            or not (canonical_org(name) or _looks_like_org(name))
+        ):
+            return None
+        return canonical_org(name) or name
 
     def learn_own_domains(self, cells: list[str]) -> None:
         """Which of a Domain column's hosts are the site's own: the owner's by the catalogue or

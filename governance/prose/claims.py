@@ -201,8 +201,10 @@ _PARTY_CONTEXTS = tuple(
         rf"\b(?:provided|operated|powered|set|placed|served|hosted|supplied|offered|delivered|"
         rf"owned|managed|processed|controlled|collected|run|dropped|read)\s+by\s+{_NAMES}",
         rf"\bpartners?\b[^.;]{{0,30}}?\b(?:such as|like|including|namely|e\.g\.,?)\s+{_NAMES}",
-        rf"\b[Ww]e\s+(?:also\s+|may\s+|now\s+)*(?:use|work with|partner with|rely on|engage|deploy|"
-        rf"integrate|embed|employ|have integrated|allow)\s+{_NAMES}(?=\s+(?:to|for|cookies?|"
+        rf"\b[Ww]e\s+(?:(?:also|may|now|have|currently|recently|will|might)\s+)*(?:use[sd]?|"
+        rf"work(?:ed)? with|partner(?:ed)? with|rely on|engage[sd]?|deploy(?:ed)?|integrate[sd]?"
+        rf"(?: with)?|embed(?:ded)?|employ(?:ed)?|allow(?:ed)?|added|introduced)\s+{_NAMES}"
+        rf"(?=\s+(?:to|for|cookies?|"
         rf"pixels?|tags?|sdks?|SDKs?|analytics|services?|tools?|technolog\w*|which|that|on|in)\b|"
         rf"\s*[,.;(]|$)",
         rf"(?:^|\.\s+|,\s+and\s+){_NAMES}(?:'s)?\s+(?:sets?|places?|drops?|uses?|reads?|collects?|"
