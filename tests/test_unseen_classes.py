@@ -92,6 +92,13 @@ MATERIAL["a new section headed by a vendor"] = Case(
     frozenset({"third-party-added"}),
     ("Zentrack",),
 )
+MATERIAL["a new name in a bulleted list of partners"] = Case(
+    "## Advertising\n\nOur advertising partners include:\n\n- Pollex Media\n- Trellis Insight\n",
+    "## Advertising\n\nOur advertising partners include:\n\n- Pollex Media\n- Trellis Insight\n"
+    "- Orbis Adtech\n",
+    frozenset({"third-party-added"}),
+    ("Orbis Adtech",),
+)
 MATERIAL["a new SDK in a comma list of a sentence"] = Case(
     "## Mobile apps\n\nSDKs used for advertising: Zorbly, Quantiva, Pellmark.\n",
     "## Mobile apps\n\nSDKs used for advertising: Zorbly, Quantiva, Pellmark, Vantor Ads.\n",

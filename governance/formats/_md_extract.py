@@ -141,6 +141,13 @@ _NOT_COOKIE_NAMES = _words(
     "advertising marketing necessary performance tracking flash http https secure httponly "
     "samesite strictly targeting preference preferences cross-site"
 )
+_PARTNER_LEAD = re.compile(
+    r"\b(?:partners?|vendors?|providers?|third[- ]part(?:y|ies)|compan(?:y|ies)|recipients?|"
+    r"processors?|sub-?processors?|sdks?|advertisers?|networks?|suppliers?)\b"
+    r"[^.]*(?::\s*$|\b(?:include|includes|including|are|following|such as|like)\s*:?\s*$)",
+    re.I,
+)
+_PARTNER_SPLIT = re.compile(r"\s+[–—-]\s+|:\s|\s\(|,\s")
 _PARTNERISH = re.compile(
     r"partner|compan|vendor|third[- ]part|processor|provider|recipient|\bsdks?\b|supplier|"
     r"advertis|analytic|service",
@@ -681,6 +688,8 @@ class Extractor:
         if self.declared_item_names is not None:
             return all(self._restates_declared(entry) for entry in top)
         lead_tail = (sentences(context.lead) or [""])[-1]
+        if self._partner_list(top, lead_tail, context):
+            return True
         if context.kind != "content" or _NOT_ITEM_LEAD.search(lead_tail):
             return False
         splits = [split_entry(entry) for entry in top]
@@ -701,6 +710,23 @@ class Extractor:
             if nested:
                 purpose = " ".join([purpose, *nested]).strip()
             self.add_item(name, purpose, context)
+        return True
+
+    def _partner_list(self, top: list[Entry], lead: str, context: Context) -> bool:
+        """Bullets of company names under a lead that says they are partners, vendors or
+        recipients ("Our advertising partners include:"): each is a recipient."""
+        if not _PARTNER_LEAD.search(lead):
+            return False
+        names = [_PARTNER_SPLIT.split(entry.text, maxsplit=1)[0].strip() for entry in top]
+        orgs = [n for n in names if columns.is_org_like(n) and _clean_org(n)]
+        if not orgs or len(orgs) * 5 < len(top) * 4:
+            return False
+        uses = _uses_of_context(context, lead)
+        for entry, name in zip(top, names, strict=True):
+            if name in orgs:
+                rest = entry.text[len(name) :].strip(" :–—-(),")
+                link = next((link for link in entry.links if link.startswith("http")), None)
+                self.add_recipient(name, purpose=rest or lead, data_uses=uses, privacy_policy=link)
         return True
 
     def _restates_declared(self, entry: Entry) -> bool:
