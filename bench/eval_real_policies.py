@@ -23,7 +23,18 @@ from governance.config import Config
 from governance.errors import GovernError
 from governance.formats.markdown_format import parse_markdown
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "real-cookie-policies"
+
+def _default_data() -> Path:
+    """``shared/data/real-cookie-policies`` beside the repository or in a folder above it."""
+    here = Path(__file__).resolve().parent
+    for folder in (here, *here.parents):
+        candidate = folder / "shared" / "data" / "real-cookie-policies"
+        if candidate.is_dir():
+            return candidate
+    return here.parents[1] / "shared" / "data" / "real-cookie-policies"
+
+
+DEFAULT_DATA = _default_data()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -203,8 +203,20 @@ class Catalog:
     # --- lookups --------------------------------------------------------------------------
 
     def lookup(self, name: str) -> CatalogEntry | None:
-        """The entry for a cookie or key name: exact, else longest prefix, else a pattern."""
+        """The entry for a cookie or key name: exact, else longest prefix, else a pattern.
+
+        Names are compared by their Unicode skeleton (:func:`skeleton`): ``_gа`` with a Cyrillic
+        ``а``, or ``_g\u200ba`` with a zero-width space, is looked up as ``_ga``.
+        """
         name = name.strip()
+        if not name:
+            return None
+        shown = skeleton(name)
+        if shown != name:
+            return self._lookup(shown)
+        return self._lookup(name)
+
+    def _lookup(self, name: str) -> CatalogEntry | None:
         if not name:
             return None
         entry = self.exact.get(name)
@@ -250,6 +262,61 @@ class Catalog:
         yield from self.exact.values()
         yield from self.prefixes.values()
         yield from (entry for _, entry in self.patterns)
+
+
+# Letters of other scripts drawn like Latin ones (Unicode TR39 confusables, the ones that
+# matter in cookie and key names), mapped to the Latin letter they imitate.
+_CONFUSABLES = str.maketrans(
+    {
+        **dict(zip("аеорсухіјѕԁԛԝӏһ", "aeopcyxijsdqwlh", strict=True)),
+        **dict(zip("АВЕКМНОРСТХІЈЅ", "ABEKMHOPCTXIJS", strict=True)),
+        **dict(zip("αορνυικ", "aopvuik", strict=True)),
+        **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX", strict=True)),
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2212": "-",
+    }
+)
+
+
+def _invisible(char: str) -> bool:
+    import unicodedata
+
+    return unicodedata.category(char) == "Cf" or char in "\u115f\u1160\u3164\uffa0"
+
+
+def skeleton(name: str) -> str:
+    """A name as it looks: NFKC, invisible (format) characters removed, letters of other
+    scripts that imitate Latin ones mapped to them (TR39 skeletons, for the scripts that
+    matter here)."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", name)
+    folded = "".join(char for char in folded if not _invisible(char))
+    return folded.translate(_CONFUSABLES)
+
+
+def _script(char: str) -> str | None:
+    import unicodedata
+
+    if not char.isalpha():
+        return None
+    return unicodedata.name(char, "").split(" ", 1)[0] or None
+
+
+def deceptive(name: str) -> str | None:
+    """Why a name would deceive a reader: it hides invisible characters or mixes scripts
+    (``_gа`` with a Cyrillic ``а``); None for an honest name."""
+    hidden = [char for char in name if _invisible(char)]
+    if hidden:
+        codes = ", ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(hidden))
+        return f"it hides invisible characters ({codes})"
+    scripts = {script for char in name if (script := _script(char))}
+    if len(scripts) > 1 and "LATIN" in scripts:
+        return f"it mixes scripts ({', '.join(sorted(s.title() for s in scripts))})"
+    return None
 
 
 _HOST = re.compile(

@@ -48,6 +48,7 @@ def classify(
         new if new is not None else _nothing_like(old),
         policy_id=policy_id,
         config=config,
+        whole="added" if old is None else "removed" if new is None else None,
     )
     status = _status(old, new, diff.is_empty)
     if status == "unchanged":

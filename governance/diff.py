@@ -7,7 +7,7 @@ The shape, top down (every class is a frozen dataclass; nothing is a bare dict):
       .policy_id          "mitpo/cookies-and-tracking" (may be "" for ad-hoc diffs)
       .config             Config | None  (set by compare.classify; detectors needing settings,
                                           e.g. the catalogue, read it from here)
-      .policy_added / .policy_removed    bool
+      .policy_added / .policy_removed    bool (also when compared with an empty stand-in)
       .metadata           tuple[FieldChange]   title, owner, last_updated, summary, consent_revision
       .items              CollectionDiff[Item]
       .recipients         CollectionDiff[Recipient]
@@ -197,14 +197,16 @@ class PolicyDiff:
     sections: CollectionDiff[Section] = field(default_factory=CollectionDiff)
     texts: tuple[TextChange, ...] = ()
     config: Config | None = field(default=None, compare=False, repr=False)
+    # "added"/"removed": the whole policy, compared with an empty one of its own title
+    whole: str | None = None
 
     @property
     def policy_added(self) -> bool:
-        return self.old is None and self.new is not None
+        return self.whole == "added" or (self.old is None and self.new is not None)
 
     @property
     def policy_removed(self) -> bool:
-        return self.old is not None and self.new is None
+        return self.whole == "removed" or (self.old is not None and self.new is None)
 
     @property
     def is_empty(self) -> bool:
@@ -234,9 +236,15 @@ class PolicyDiff:
 
 
 def diff_policies(
-    old: Policy | None, new: Policy | None, *, policy_id: str = "", config: Config | None = None
+    old: Policy | None,
+    new: Policy | None,
+    *,
+    policy_id: str = "",
+    config: Config | None = None,
+    whole: str | None = None,
 ) -> PolicyDiff:
-    """Compare two versions of one policy (either may be None: added or removed as a whole)."""
+    """Compare two versions of one policy (either may be None: added or removed as a whole;
+    ``whole`` says so when the caller compares with an empty stand-in instead)."""
     old_policy = old or _EMPTY
     new_policy = new or _EMPTY
     sections = _diff_collection(
@@ -291,6 +299,7 @@ def diff_policies(
         sections=sections,
         texts=texts,
         config=config,
+        whole=whole,
     )
 
 

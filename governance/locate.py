@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from governance.model import Policy
 
@@ -97,13 +98,19 @@ def needle_for(path: str, policy: Policy | None) -> str | None:
     parts = path.split("/")
     if policy is None or len(parts) < 2 or parts[0] not in COLLECTIONS:
         return None
-    for entry in getattr(policy, parts[0]):
-        if entry.id == parts[1]:
+    return _needles(policy).get((parts[0], parts[1]))
+
+
+def _needles(policy: Policy) -> dict[tuple[str, str], str]:
+    needles: dict[tuple[str, str], str] = {}
+    for collection in COLLECTIONS:
+        for entry in getattr(policy, collection):
             for attribute in ("name", "title", "text"):
                 value = getattr(entry, attribute, None)
                 if isinstance(value, str) and value:
-                    return value
-    return None
+                    needles.setdefault((collection, entry.id), value)
+                    break
+    return needles
 
 
 class Locator:
@@ -114,6 +121,8 @@ class Locator:
         self.fmt = fmt
         self.policy = policy
         self._yaml: YamlLines | None = None
+        self._needles: dict[tuple[str, str], str] | None = None
+        self._lines: Any = None  # the Markdown loader's TextLines, built on first use
 
     def line(self, path: str, quote: str | None = None) -> int | None:
         """The line of ``path``; in Markdown, ``quote`` (the changed text) narrows it down."""
@@ -126,21 +135,24 @@ class Locator:
         return self._markdown_line(path, quote)
 
     def _markdown_line(self, path: str, quote: str | None) -> int | None:
-        try:
-            from governance.formats.markdown_format import line_of_text
-        except ImportError:  # the Markdown loader lands separately
-            return None
+        from governance.formats.markdown_format import TextLines
+
         text = self.text or ""
-        needle = needle_for(path, self.policy)
+        if self._lines is None:
+            self._lines = TextLines(text)
+        if self._needles is None:
+            self._needles = _needles(self.policy) if self.policy is not None else {}
+        parts = path.split("/")
+        needle = self._needles.get((parts[0], parts[1])) if len(parts) > 1 else None
         start: int | None = None
         if path.startswith("sections/") and needle:
             start = _heading_line(text, needle)
         if start is None and needle:
-            start = line_of_text(text, needle)
+            start = self._lines.line_of(needle)
         if quote:
             # the first words of the quoted sentence, after the entry's own line
             words = " ".join(quote.split()[:8]).strip("“”\"'")
-            found = line_of_text(text, words, start or 1) if words else None
+            found = self._lines.line_of(words, start or 1) if words else None
             if found is not None:
                 return found
         return start

@@ -7,7 +7,6 @@ categories. Unknown fields are errors, so a typo never silently drops a disclosu
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from enum import StrEnum
 from typing import Annotated
@@ -69,18 +68,6 @@ class Role(StrEnum):
     joint_controller = "joint_controller"
 
 
-_DURATION = re.compile(
-    r"^\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>second|minute|hour|day|week|month|year)s?\s*$", re.I
-)
-_UNIT_DAYS = {
-    "second": 1 / 86400,
-    "minute": 1 / 1440,
-    "hour": 1 / 24,
-    "day": 1,
-    "week": 7,
-    "month": 30.4375,
-    "year": 365.25,
-}
 PERSISTENT_DAYS = float("inf")
 
 
@@ -88,15 +75,10 @@ def retention_days(retention: str | None) -> float | None:
     """Retention as days: 0 for a session item, inf for "persistent", None when unknown."""
     if retention is None:
         return None
-    text = retention.strip().lower()
-    if text in {"session", "session only", "until the browser closes"}:
-        return 0.0
-    if text in {"persistent", "permanent", "until cleared", "until you clear it"}:
-        return PERSISTENT_DAYS
-    match = _DURATION.match(text)
-    if match is None:
-        return None
-    return float(match["n"]) * _UNIT_DAYS[match["unit"].lower()]
+    from governance.prose.durations import exact
+
+    duration = exact(retention)
+    return duration.days if duration is not None else None
 
 
 def _check_keys(values: list[str], known: frozenset[str], what: str) -> list[str]:
@@ -240,6 +222,41 @@ class Policy(Strict):
                 seen.add(entry.id)
         return self
 
+    @model_validator(mode="after")
+    def _references(self) -> Policy:
+        sections = {section.id for section in self.sections}
+        listed: list[tuple[str, list[Item] | list[Commitment] | list[Control]]] = [
+            ("items", self.items),
+            ("commitments", self.commitments),
+            ("controls", self.controls),
+        ]
+        for collection, entries in listed:
+            for index, entry in enumerate(entries):
+                section: str | None = getattr(entry, "section", None)
+                if section is not None and section not in sections:
+                    known = ", ".join(sorted(sections)) or "none"
+                    raise DanglingReferenceError(
+                        f"section {section!r} is not a section of this policy (sections: {known})",
+                        collection,
+                        index,
+                        "section",
+                    )
+        owner = (self.owner or "").casefold()
+        for index, item in enumerate(self.items):
+            provider = item.provider
+            if provider is None or self.recipient(provider) is not None:
+                continue
+            if owner and provider.casefold() in (owner, owner.split()[0]):
+                continue
+            raise DanglingReferenceError(
+                f"provider {provider!r} is neither the policy's owner nor a declared recipient; "
+                f"add it under recipients (who receives the data, and what for)",
+                "items",
+                index,
+                "provider",
+            )
+        return self
+
     def recipient(self, key: str | None) -> Recipient | None:
         """A recipient by id or by name (case-insensitive)."""
         if key is None:
@@ -251,14 +268,25 @@ class Policy(Strict):
         return None
 
 
-class DuplicateIdError(ValueError):
-    """Raised inside validation; the loader turns it into a PolicyError at the duplicate's line."""
+class LocatedError(ValueError):
+    """Raised inside validation about one field of one entry; the loader turns it into a
+    PolicyError at that field's line."""
 
-    def __init__(self, collection: str, index: int, duplicate: str) -> None:
-        super().__init__(f"duplicate id {duplicate!r} in {collection}")
+    def __init__(self, message: str, collection: str, index: int, field: str) -> None:
+        super().__init__(message)
         self.collection = collection
         self.index = index
+        self.field = field
+
+
+class DuplicateIdError(LocatedError):
+    def __init__(self, collection: str, index: int, duplicate: str) -> None:
+        super().__init__(f"duplicate id {duplicate!r} in {collection}", collection, index, "id")
         self.duplicate = duplicate
+
+
+class DanglingReferenceError(LocatedError):
+    """An entry names a section or a provider the policy does not declare."""
 
 
 class PolicyDocument(BaseModel):

@@ -49,3 +49,13 @@ def isolated_git_config(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pa
 @pytest.fixture
 def mitpo_policy_text() -> str:
     return MITPO_POLICY.read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _unknown_rule_ids_are_errors() -> Iterator[None]:
+    """In tests a finding naming a rule the registry does not know is an error, not material."""
+    from governance.rules.registry import REGISTRY
+
+    REGISTRY.strict = True
+    yield
+    REGISTRY.strict = False

@@ -86,11 +86,20 @@ def test_rename_needs_a_unique_match() -> None:
     assert {i.id for i in diff.items.removed} == {"theme", "theme-twin"}
 
 
+def _move_section(data: Data, old: str, new: str | None) -> None:
+    """What an author does with a section's entries when renaming or deleting it."""
+    for collection in ("items", "commitments", "controls"):
+        for listed in data.get(collection, []):
+            if listed.get("section") == old:
+                listed["section"] = new
+
+
 def test_a_different_provider_is_not_a_rename() -> None:
     old = mitpo_data()
     new = copy.deepcopy(old)
     item = entry(new, "items", "stripe-payment")
     item["id"], item["name"], item["provider"] = "adyen-payment", "Adyen cookies", "adyen"
+    new["recipients"].append({"id": "adyen", "name": "Adyen"})
     diff = diff_of(old, new)
     assert [i.id for i in diff.items.added] == ["adyen-payment"]
     assert [i.id for i in diff.items.removed] == ["stripe-payment"]
@@ -103,6 +112,7 @@ def test_recipients_commitments_controls_sections_matching() -> None:
     entry(new, "recipients", "stripe")["id"] = "stripe-inc"  # same name: matched by name
     entry(new, "commitments", "short-list")["id"] = "keep-it-short"  # same text
     entry(new, "sections", "billing")["id"] = "payments"  # same title
+    _move_section(new, "billing", "payments")
     entry(new, "controls", "do-not-track")["signal"] = "gpc"
     diff = diff_of(old, new)
     assert [r.id for r in diff.recipients.added] == ["hotjar"]
@@ -142,6 +152,7 @@ def test_prose_fields_are_listed_for_the_prose_detectors() -> None:
     entry(new, "sections", "billing")["title"] = "Payments"
     new["sections"].append({"id": "ai", "title": "AI", "body": "We train models."})
     drop(new, "sections", "changes")
+    _move_section(new, "changes", None)
     entry(new, "items", "theme")["purpose"] = "(light or dark)."
     entry(new, "commitments", "no-card-data")["text"] = "We receive card data from Stripe."
     new["summary"] = "Shorter."

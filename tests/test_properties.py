@@ -83,28 +83,6 @@ def policies(draw: st.DrawFn) -> Policy:
     section_ids = draw(st.lists(slug, max_size=5, unique=True))
     sections = [Section(id=i, title=draw(title), body=draw(prose)) for i in section_ids]
     where = st.one_of(st.none(), st.sampled_from(section_ids)) if section_ids else st.none()
-    items = []
-    for item_id in draw(st.lists(slug, max_size=6, unique=True)):
-        category = draw(st.sampled_from(list(Category)))
-        allowed = list(Consent)
-        if category in (Category.analytics, Category.marketing):
-            allowed.remove(Consent.none)
-        items.append(
-            Item(
-                id=item_id,
-                name=draw(name),
-                section=draw(where),
-                storage=draw(st.sampled_from(list(Storage))),
-                party=draw(st.sampled_from(list(Party))),
-                provider=draw(st.one_of(st.none(), slug)),
-                category=category,
-                data_uses=draw(uses),
-                purpose=draw(st.one_of(st.just(""), sentence, sentence.map(lambda s: f"({s})"))),
-                retention=draw(retention),
-                consent=draw(st.sampled_from(allowed)),
-                leaves_device=draw(st.booleans()),
-            )
-        )
     recipients = [
         Recipient(
             id=recipient_id,
@@ -118,6 +96,34 @@ def policies(draw: st.DrawFn) -> Policy:
         )
         for recipient_id in draw(st.lists(slug, max_size=4, unique=True))
     ]
+    # an item's provider is one of the declared recipients (or none)
+    providers = (
+        st.one_of(st.none(), st.sampled_from([r.id for r in recipients]))
+        if recipients
+        else st.none()
+    )
+    items = []
+    for item_id in draw(st.lists(slug, max_size=6, unique=True)):
+        category = draw(st.sampled_from(list(Category)))
+        allowed = list(Consent)
+        if category in (Category.analytics, Category.marketing):
+            allowed.remove(Consent.none)
+        items.append(
+            Item(
+                id=item_id,
+                name=draw(name),
+                section=draw(where),
+                storage=draw(st.sampled_from(list(Storage))),
+                party=draw(st.sampled_from(list(Party))),
+                provider=draw(providers),
+                category=category,
+                data_uses=draw(uses),
+                purpose=draw(st.one_of(st.just(""), sentence, sentence.map(lambda s: f"({s})"))),
+                retention=draw(retention),
+                consent=draw(st.sampled_from(allowed)),
+                leaves_device=draw(st.booleans()),
+            )
+        )
     commitments = [
         Commitment(id=i, text=draw(sentence), section=draw(where))
         for i in draw(st.lists(slug, max_size=4, unique=True))

@@ -144,7 +144,7 @@ def awkward_policy() -> Policy:
                 provider="google",
             ),
             Item(id="b", name="No section", purpose="(orphan)"),
-            Item(id="c", name="`code` & <b>", section="missing", purpose="odd * chars _"),
+            Item(id="c", name="`code` & <b>", purpose="odd * chars _"),
         ],
         recipients=[
             Recipient(id="google", name="Google", purpose="Analytics"),

@@ -177,13 +177,22 @@ def test_one_call_decides_several_findings(
     import json
 
     repo = make_change(tmp_path)
-    text = repo.read("policies/acme/cookies.yaml").replace(
-        "    consent: none\n",
-        "    consent: none\n"
-        "  - id: ga\n    name: _ga\n    storage: cookie\n    party: third\n    provider: google\n"
-        "    category: analytics\n    data_uses: [analytics.reporting]\n"
-        "    purpose: usage statistics.\n    retention: 13 months\n    consent: opt-in\n",
-        1,
+    text = (
+        repo.read("policies/acme/cookies.yaml")
+        .replace(
+            "    consent: none\n",
+            "    consent: none\n"
+            "  - id: ga\n    name: _ga\n    storage: cookie\n    party: third\n"
+            "    provider: google\n"
+            "    category: analytics\n    data_uses: [analytics.reporting]\n"
+            "    purpose: usage statistics.\n    retention: 13 months\n    consent: opt-in\n",
+            1,
+        )
+        .replace(
+            "recipients:\n",
+            "recipients:\n  - id: google\n    name: Google\n    role: controller\n",
+            1,
+        )
     )
     repo.write("policies/acme/cookies.yaml", text)
     repo.commit_all("add _ga", AUTHOR)

@@ -17,6 +17,7 @@ from diff_helpers import (
     only,
     summary,
 )
+from pydantic import ValidationError
 
 from governance.findings import Level
 
@@ -391,16 +392,19 @@ def test_vendor_swap_names_the_replaced_vendor_and_reports_the_removal() -> None
 def test_first_party_item_pointing_at_a_new_third_party() -> None:
     def edit(data: Data) -> None:
         entry(data, "items", "event-telemetry")["provider"] = "Segment"
+        data["recipients"].append({"id": "segment", "name": "Segment"})
 
     findings = findings_of(edit)
     [finding] = only(findings, "third-party-added")
-    assert finding.path == "items/event-telemetry/provider"
-    assert finding.message.startswith("New third party Segment receives the data of")
-    assert (finding.before, finding.after) == (None, "Segment")
+    assert finding.path == "recipients/segment"
+    assert finding.message.startswith("New third party Segment receives")
 
 
-def test_new_item_with_an_undeclared_third_party_provider() -> None:
-    def edit(data: Data) -> None:
+def test_new_item_of_a_new_third_party_provider() -> None:
+    """An undeclared provider no longer loads (``govern validate`` names the field); declared as
+    a recipient, the new third party is reported by name."""
+
+    def add_fbp(data: Data) -> None:
         data["items"].append(
             {
                 "id": "fbp",
@@ -413,10 +417,20 @@ def test_new_item_with_an_undeclared_third_party_provider() -> None:
             }
         )
 
-    assert summary(findings_of(edit)) == {
+    with pytest.raises(ValidationError, match="provider 'Meta' is neither"):
+        findings_of(add_fbp)
+
+    def edit(data: Data) -> None:
+        add_fbp(data)
+        data["recipients"].append({"id": "meta", "name": "Meta", "role": "controller"})
+
+    findings = findings_of(edit)
+    assert summary(findings) == {
         ("tracking-item-added", "material", "items/fbp"),
-        ("third-party-added", "material", "items/fbp/provider"),
+        ("third-party-added", "material", "recipients/meta"),
     }
+    [added] = only(findings, "third-party-added")
+    assert added.message.startswith("New third party Meta receives")
 
 
 def test_item_sent_to_an_existing_recipient_is_sharing_expanded() -> None:

@@ -85,8 +85,24 @@ def markdown() -> MarkdownIt:
 
 
 def parse_blocks(text: str, first_line: int = 1) -> list[Block]:
-    """Blocks of ``text``; ``first_line`` is the document line ``text`` starts on."""
+    """Blocks of ``text``; ``first_line`` is the document line ``text`` starts on.
+
+    Large top-level pipe tables (declarations of thousands of cookies) are read by
+    :func:`_large_tables`, which markdown-it's table rule would take seconds over; the rest of
+    the page (those lines blanked, so line numbers stay) goes through markdown-it.
+    """
     lines = text.split("\n")
+    large = _large_tables(lines, first_line)
+    if large:
+        for table in large:
+            for number in range(table.line - first_line, table.end_line - first_line + 1):
+                lines[number] = ""
+        rest = _parse_blocks("\n".join(lines), lines, first_line)
+        return sorted([*rest, *large], key=lambda block: block.line)
+    return _parse_blocks(text, lines, first_line)
+
+
+def _parse_blocks(text: str, lines: list[str], first_line: int) -> list[Block]:
     tokens = markdown().parse(text)
     blocks: list[Block] = []
     index = 0
@@ -118,6 +134,116 @@ def parse_blocks(text: str, first_line: int = 1) -> list[Block]:
             blocks.append(block)
         index = end + 1
     return blocks
+
+
+LARGE_TABLE = 200  # rows from which a top-level table is read without markdown-it
+_DELIMITER_ROW = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_CELL_LINK = re.compile(r"!?\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+_CELL_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>\s]+)>")
+_CELL_EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~)(?=\S)(.+?)(?<=\S)\1")
+_CELL_CODE = re.compile(r"`+([^`]*)`+")
+_CELL_MARKUP = re.compile(r"[`<\[*_~\\&]")
+_CELL_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _large_tables(lines: list[str], first_line: int) -> list[Block]:
+    """Top-level pipe tables of at least ``LARGE_TABLE`` rows, read line by line."""
+    found: list[Block] = []
+    index = 0
+    while index + 1 < len(lines):
+        header, delimiter = lines[index], lines[index + 1]
+        if (
+            "|" not in header
+            or header[:1].isspace()
+            or not _DELIMITER_ROW.match(delimiter)
+            or (index > 0 and lines[index - 1].strip() and not _starts_block(lines[index - 1]))
+        ):
+            index += 1
+            continue
+        width = len(_cells(header))
+        end = index + 2
+        while end < len(lines) and lines[end].strip() and "|" in lines[end]:
+            if lines[end][:1].isspace() and lines[end].lstrip()[:1] in "-*+>":
+                break
+            end += 1
+        if end - index - 2 < LARGE_TABLE or len(_cells(delimiter)) != width:
+            index = end if end > index + 2 else index + 1
+            continue
+        rows = [_row(line, width) for line in lines[index + 2 : end]]
+        found.append(
+            Block(
+                kind="table",
+                line=index + first_line,
+                end_line=end - 1 + first_line,
+                source="\n".join(line.rstrip() for line in lines[index:end]),
+                header=_row(header, width),
+                rows=rows,
+            )
+        )
+        index = end
+    return found
+
+
+def _starts_block(line: str) -> bool:
+    return bool(re.match(r"^\s{0,3}(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|>|\||```|~~~)", line))
+
+
+def _cells(line: str) -> list[str]:
+    """The cells of one table line, split at unescaped pipes outside code spans."""
+    line = line.strip()
+    if line.startswith("|"):
+        line = line[1:]
+    if line.endswith("|") and not line.endswith("\\|"):
+        line = line[:-1]
+    if "`" in line:  # a pipe inside a code span does not split
+        parts, cell, ticks = [], "", False
+        for char in line:
+            if char == "`":
+                ticks = not ticks
+            if char == "|" and not ticks and not cell.endswith("\\"):
+                parts.append(cell)
+                cell = ""
+            else:
+                cell += char
+        return [*parts, cell]
+    return _CELL_SPLIT.split(line)
+
+
+def _row(line: str, width: int) -> list[str]:
+    cells = [_cell_text(cell) for cell in _cells(line)][:width]
+    return cells + [""] * (width - len(cells))
+
+
+def _cell_text(cell: str) -> str:
+    """A cell as markdown-it's inline reading would give it: markup dropped, escapes resolved,
+    a link that shows no text given as its target."""
+    text = cell.strip().replace("\\|", "|")
+    if not _CELL_MARKUP.search(text):
+        return " ".join(text.split())  # most cells are plain words
+    codes: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        codes.append(match.group(1).strip())
+        return f"\x00{len(codes) - 1}\x00"
+
+    if "`" in text:
+        text = _CELL_CODE.sub(keep, text)
+    if "<" in text:
+        text = _CELL_AUTOLINK.sub(r"\1", text)
+    if "[" in text:
+        text = _CELL_LINK.sub(lambda m: m.group(1) or m.group(2), text)
+    for _ in range(2):
+        text = _CELL_EMPHASIS.sub(r"\2", text)
+    if "\\" in text:
+        text = _CELL_ESCAPE.sub(r"\1", text)
+    if "&" in text:
+        import html
+
+        text = html.unescape(text)
+    if codes:
+        text = re.sub(r"\x00(\d+)\x00", lambda m: codes[int(m.group(1))], text)
+    return " ".join(text.split())
 
 
 def _closing(tokens: list[Token], start: int) -> int:
@@ -195,8 +321,11 @@ def _one_emphasis_run(children: list[Token]) -> bool:
     return True
 
 
-def plain(inline: Token) -> tuple[str, list[str]]:
-    """An inline token as plain text (markup dropped, escapes resolved) and its link targets."""
+def plain(inline: Token, *, keep_invisible: bool = False) -> tuple[str, list[str]]:
+    """An inline token as plain text (markup dropped, escapes resolved) and its link targets.
+
+    ``keep_invisible`` keeps zero-width and other invisible characters (a table cell naming a
+    cookie: a name that hides one must be seen as it is)."""
     parts: list[str] = []
     links: list[str] = []
     for child in inline.children or []:
@@ -210,7 +339,8 @@ def plain(inline: Token) -> tuple[str, list[str]]:
                 links.append(href)
         elif child.type == "image":
             parts.append(child.content)
-    return " ".join("".join(parts).translate(_INVISIBLE).split()), links
+    text = "".join(parts)
+    return " ".join((text if keep_invisible else text.translate(_INVISIBLE)).split()), links
 
 
 def _leading_bold(inline: Token) -> str | None:
@@ -275,7 +405,7 @@ def _table(tokens: list[Token]) -> tuple[list[str], list[list[str]]]:
             else:
                 rows.append(row)
         elif token.type == "inline":
-            text, links = plain(token)
+            text, links = plain(token, keep_invisible=True)
             if not text and links:
                 text = links[0]
             row.append(text)

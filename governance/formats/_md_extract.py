@@ -13,10 +13,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from governance.catalog import catalog_for, hosts_in, registrable_domain
+from governance.formats import _md_columns as columns
 from governance.formats import _md_facts as facts
 from governance.formats._md_blocks import Block, Entry
 from governance.formats._orgs import KNOWN_PATTERN, canonical_org, org_of_domain, same_org
 from governance.model import Category, Party, Storage
+from governance.prose.text import split_sentences
+from governance.prose.vendors import VENDOR_NAMES
 
 
 def _words(text: str) -> frozenset[str]:
@@ -102,6 +106,10 @@ _BY_ORG = re.compile(
     r"\b(?:set|placed|provided|operated|served|supplied|dropped|hosted|collected|processed) "
     r"by\s+(?:the\s+)?" + _ORG_NAME
 )
+_USED_BY = re.compile(
+    r"\b(?i:set|placed|provided|operated|served|supplied|dropped|hosted|used|read|deployed|"
+    r"managed|owned) by\s+(?:the\s+)?(?:third[- ]party\s+)?" + _ORG_NAME
+)
 _TO_ORG = re.compile(
     r"\b(?:shared?|sen[dt]|disclosed?|transferred|passe[sd]|forwarded)\s+(?:[a-z]+\s+){0,3}"
     r"(?:with|to)\s+(?:the\s+)?" + _ORG_NAME
@@ -117,6 +125,13 @@ _INCLUDING = re.compile(
     r"\b(?:partners?|providers?|vendors?|processors?|companies|third[- ]part(?:y|ies)|"
     r"accounts)\b[^.]*?\b(?:including|such as|like|e\.g\.,?)\s+(?P<list>[^.;)]+)"
 )
+# "SDKs used for advertising: Adjust, Branch, Kochava"; "Applicable cookies: Heap, Mixpanel"
+_LISTED = re.compile(
+    r"\b(?:sdks?|software development kits?|partners?|providers?|vendors?|companies|"
+    r"third[- ]part(?:y|ies)|services|tools|pixels|tags|cookies|plugins|integrations|"
+    r"recipients|processors|sub-?processors|networks)\b[^.:;]{0,50}:\s*(?P<list>[^.;:]+)",
+    re.I,
+)
 _SETS_COOKIES = re.compile(
     _ORG_NAME + r"\s+(?:also\s+|may\s+)?(?:sets?|places?|drops?)\s+(?:its own |their own )?"
     r"(?P<what>cookies|pixels?)\b"
@@ -125,6 +140,23 @@ _NOT_COOKIE_NAMES = _words(
     "first-party third-party session persistent essential optional functional analytics "
     "advertising marketing necessary performance tracking flash http https secure httponly "
     "samesite strictly targeting preference preferences cross-site"
+)
+_PARTNER_LEAD = re.compile(
+    r"\b(?:partners?|vendors?|providers?|third[- ]part(?:y|ies)|compan(?:y|ies)|recipients?|"
+    r"processors?|sub-?processors?|sdks?|advertisers?|networks?|suppliers?)\b"
+    r"[^.]*(?::\s*$|\b(?:include|includes|including|are|following|such as|like)\s*:?\s*$)",
+    re.I,
+)
+_PARTNER_SPLIT = re.compile(r"\s+[–—-]\s+|:\s|\s\(|,\s")
+_PARTNERISH = re.compile(
+    r"partner|compan|vendor|third[- ]part|processor|provider|recipient|\bsdks?\b|supplier|"
+    r"advertis|analytic|service",
+    re.I,
+)
+_PROCESSOR = re.compile(
+    r"\b(?:processors?|service providers?|on (?:our|its) behalf|on behalf of (?:us|the site)|"
+    r"(?:acting )?on (?:our )?instructions)\b",
+    re.I,
 )
 _OWN_POLICY = re.compile(_ORG_NAME + r"(?:’s|'s)\s+own\s+(?:cookie|privacy)")
 _NOT_AN_ORG = _words(
@@ -211,7 +243,6 @@ _QUOTED_COOKIE = re.compile(
     r"(?:(?P<party>first|third)[- ]party\s+)?(?:cookies?|local storage(?: keys?)?|keys?)\b",
     re.I,
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z“\"(])")
 _STOPWORDS = _words(
     "a an the our your their its to of on in at by for from with and or any this that these "
     "those such be is are was were will would shall we you it they them us as also only all some "
@@ -228,7 +259,7 @@ def slug(text: str, limit: int = 60) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+    return split_sentences(text)
 
 
 def key_words(text: str, count: int) -> list[str]:
@@ -267,6 +298,7 @@ class Extractor:
     _ids: dict[str, set[str]] = field(default_factory=dict)
     _texts: set[str] = field(default_factory=set)
     _quoted: set[tuple[str | None, str]] = field(default_factory=set)
+    own_domains: set[str] = field(default_factory=set)
 
     # ---- ids ---------------------------------------------------------------------------------
 
@@ -304,7 +336,11 @@ class Extractor:
             entry = {
                 "id": key,
                 "name": display,
-                "role": "processor",
+                # a page rarely says a vendor acts only on instructions; unless it does, the
+                # vendor is read as using the data for its own purposes too
+                "role": "processor"
+                if role == "processor" or _PROCESSOR.search(purpose)
+                else ("controller"),
                 "purpose": "",
                 "data_uses": [],
                 "data_shared": [],
@@ -343,17 +379,19 @@ class Extractor:
         party: str | None = None,
         privacy_policy: str | None = None,
         extra: str = "",
+        domain: str | None = None,
+        names: list[str] | None = None,
     ) -> dict[str, Any] | None:
         name = _clean_name(name)
         if not name:
             return None
         purpose = " ".join(purpose.split())
         own_text = f"{name} {purpose}"
-        provider_name = provider or _provider_in_name(name)
+        provider_name = provider or _provider_in_name(name) or self._provider_in_purpose(purpose)
         if provider_name is None and privacy_policy:
             provider_name = org_of_domain(privacy_policy)
         first_party_provider = provider_name is not None and same_org(provider_name, self.owner)
-        kind = _category(category, context, own_text)
+        kind = _category(category, context, own_text, name)
         if first_party_provider:
             item_party = Party.first
         elif provider_name is not None:
@@ -394,7 +432,11 @@ class Extractor:
             "purpose": purpose,
             "retention": facts.normalise_retention(retention) or facts.retention_in(own_text),
             "consent": facts.consent_for(kind, f"{context.lead} {context.prose}").value,
-            "leaves_device": not facts.stays_on_device(f"{own_text} {extra} {context.prose}"),
+            "names": names or [],
+            "domain": domain,
+            "leaves_device": not (
+                facts.stays_on_device(f"{own_text} {extra}") or facts.stays_on_device(context.prose)
+            ),
         }
         self.items.append(entry)
         return entry
@@ -402,37 +444,93 @@ class Extractor:
     # ---- structured shapes -------------------------------------------------------------------
 
     def table(self, block: Block, context: Context) -> bool:
-        """A table (Markdown or flattened) whose rows are items or recipients."""
-        meanings = [_meaning(label) for label in block.header]
-        if not block.rows or not any(meanings):
+        """A table (Markdown or flattened) whose rows are items or recipients.
+
+        Each column's meaning comes from its header and its cells (:mod:`._md_columns`);
+        columns empty everywhere are dropped; a table without headers may carry its labels in
+        its first row. Rows about cookies become items; rows about companies, recipients.
+        """
+        header, rows = _squared(block.header, block.rows)
+        if not rows or not header:
+            return False
+        meanings = [_meaning(label) for label in header]
+        if not any(meanings) and len(rows) > 1 and sum(1 for c in rows[0] if _meaning(c)) >= 2:
+            header, rows = rows[0], rows[1:]
+            meanings = [_meaning(label) for label in header]
+        kinds = [columns.column_kind([row[i] for row in rows]) for i in range(len(header))]
+        meanings = [
+            columns.reconcile(m, k, label)
+            for m, k, label in zip(meanings, kinds, header, strict=True)
+        ]
+        if not any(meanings):
             return False
         describes = {"purpose", "retention", "provider", "category", "kind", "storage", "party"}
         if "name" not in meanings and meanings[0] is None and describes & set(meanings):
             meanings[0] = "name"
         if "name" not in meanings:
-            if "provider" in meanings and meanings.index("provider") == 0:
-                return self._recipient_rows(block, meanings, context)
+            if "provider" not in meanings:
+                return False
+            column = meanings.index("provider")
+            stated = _meaning(header[column]) == "provider"
+            about_parties = bool(
+                {"purpose", "category", "data", "role"} & set(meanings)
+                or _PARTNERISH.search(" ".join((*context.titles, context.lead)))
+            )
+            if (column == 0 or kinds[column] == "org") and (stated or about_parties):
+                return self._recipient_rows(rows, meanings, context)
             return False
-        for row in block.rows:
+        if "domain" in meanings:
+            self.learn_own_domains([row[meanings.index("domain")] for row in rows])
+        for row in rows:
             fields = _fields(meanings, row)
+            names = [
+                name
+                for part in columns.parts(row[meanings.index("name")])
+                for name in (re.split(r"\s*,\s*", part) if "," in part else [part])
+                if name
+            ]
+            if len(names) > 1 and all(columns.is_technical(n) for n in names):
+                fields["names"] = "\x1f".join(names)
             self.row(fields, context)
         return True
 
-    def _recipient_rows(self, block: Block, meanings: list[str | None], context: Context) -> bool:
-        for row in block.rows:
+    def _recipient_rows(
+        self, rows: list[list[str]], meanings: list[str | None], context: Context
+    ) -> bool:
+        column = meanings.index("provider")
+        for row in rows:
             fields = _fields(meanings, row)
-            name = fields.get("provider", "")
-            if not name:
-                continue
-            data = fields.get("data", "")
-            self.add_recipient(
-                name,
-                purpose=fields.get("purpose", ""),
-                role="controller" if "controller" in (fields.get("role") or "").lower() else None,
-                data_uses=_uses_of_context(context, fields.get("purpose", "")),
-                data_shared=facts.data_shared_in(data),
-                privacy_policy=fields.get("privacy_policy"),
+            purpose = fields.get("purpose", "")
+            category = fields.get("category", "")
+            text = f"{category} {purpose} {fields.get('data', '')}".strip()
+            kind = (
+                facts.category_from_value(category)
+                if category
+                else facts.category_of(purpose)
+                if purpose
+                else None
             )
+            uses = (
+                facts.data_uses_for(kind, Party.third, text)
+                if kind is not None
+                else _uses_of_context(context, text)
+            )
+            link = fields.get("privacy_policy")
+            link = link.split()[0] if link and "://" in link.split()[0] else _url_in(link or "")
+            for chunk in columns.parts(row[column]):
+                for name in re.split(r"\s*,\s*|\s+and\s+", chunk) if "," in chunk else [chunk]:
+                    if not name.strip():
+                        continue
+                    self.add_recipient(
+                        name,
+                        purpose=purpose or category,
+                        role="controller"
+                        if "controller" in (fields.get("role") or "").lower()
+                        else None,
+                        data_uses=uses,
+                        data_shared=facts.data_shared_in(fields.get("data", "")),
+                        privacy_policy=link,
+                    )
         return True
 
     def row(self, fields: dict[str, str], context: Context, *, recipient: bool = False) -> None:
@@ -450,10 +548,18 @@ class Extractor:
             )
             return
         provider = fields.get("provider") or None
+        if provider is not None and columns.cell_kind(provider) == "domain":
+            fields.setdefault("domain", provider)  # "Provider: .criteo.com" names a host
+            provider = None
         if fields.get("privacy_policy"):
             fields["privacy_policy"] = fields["privacy_policy"].split()[0]
+        if provider is None:  # "Criteo Pixel" is Criteo's, whichever page its link points to
+            provider = _provider_in_name(name)
         if provider is None and fields.get("privacy_policy"):
             provider = org_of_domain(fields["privacy_policy"])
+        host = next(iter(hosts_in(fields.get("domain", ""))), None)
+        if provider is None and host is not None:
+            provider = self.company_of_host(host)
         self.add_item(
             name,
             fields.get("purpose", ""),
@@ -465,6 +571,64 @@ class Extractor:
             party=fields.get("party"),
             privacy_policy=fields.get("privacy_policy"),
             extra=fields.get("domain", ""),
+            domain=fields.get("domain", "").split()[0] if host else None,
+            names=[n for n in fields.get("names", "").split("\x1f") if n],
+        )
+
+    def _provider_in_purpose(self, purpose: str) -> str | None:
+        """The company an item's own description names as setting it: "Used by Vendorco to…",
+        "Hotjar cookie that…" (a known product at its start)."""
+        found = canonical_org(" ".join(purpose.split()[:3])) if purpose[:1].isupper() else None
+        if found and not same_org(found, self.owner):
+            return found
+        match = _USED_BY.search(purpose)
+        if match is None:
+            return None
+        name = _clean_org(match["org"])
+        if (
+            not name
+            or same_org(name, self.owner)
+            or not (canonical_org(name) or _looks_like_org(name))
+        ):
+            return None
+        return canonical_org(name) or name
+
+    def learn_own_domains(self, cells: list[str]) -> None:
+        """Which of a Domain column's hosts are the site's own: the owner's by the catalogue or
+        by name, and the one most rows are set on when no company is known for it."""
+        counts: dict[str, int] = {}
+        for cell in cells:
+            for host in hosts_in(cell):
+                domain = registrable_domain(host)
+                counts[domain] = counts.get(domain, 0) + 1
+        owner_words = {
+            w for w in re.findall(r"[a-z0-9]+", (self.owner or "").casefold()) if len(w) >= 3
+        }
+        for domain, count in counts.items():
+            company = catalog_for(None).company_for_host(domain)
+            label = domain.split(".")[0]
+            if company is not None:
+                if same_org(company.platform, self.owner) or same_org(
+                    _legal_short(company.controller), self.owner
+                ):
+                    self.own_domains.add(domain)
+            elif any(word in label for word in owner_words) or (
+                count >= 2 and count * 3 >= len(cells) and count == max(counts.values())
+            ):
+                self.own_domains.add(domain)
+
+    def company_of_host(self, host: str) -> str | None:
+        """The company a cookie's host belongs to (None for the site's own hosts): the
+        catalogue's name for it, else the host's registrable domain."""
+        domain = registrable_domain(host)
+        if not domain or domain in self.own_domains:
+            return None
+        company = catalog_for(None).company_for_host(host)
+        if company is None:
+            return domain
+        name = _legal_short(company.controller) or company.platform
+        return (
+            None if same_org(name, self.owner) or same_org(company.platform, self.owner) else name
         )
 
     def records(self, block: Block, context: Context) -> None:
@@ -524,6 +688,8 @@ class Extractor:
         if self.declared_item_names is not None:
             return all(self._restates_declared(entry) for entry in top)
         lead_tail = (sentences(context.lead) or [""])[-1]
+        if self._partner_list(top, lead_tail, context):
+            return True
         if context.kind != "content" or _NOT_ITEM_LEAD.search(lead_tail):
             return False
         splits = [split_entry(entry) for entry in top]
@@ -544,6 +710,23 @@ class Extractor:
             if nested:
                 purpose = " ".join([purpose, *nested]).strip()
             self.add_item(name, purpose, context)
+        return True
+
+    def _partner_list(self, top: list[Entry], lead: str, context: Context) -> bool:
+        """Bullets of company names under a lead that says they are partners, vendors or
+        recipients ("Our advertising partners include:"): each is a recipient."""
+        if not _PARTNER_LEAD.search(lead):
+            return False
+        names = [_PARTNER_SPLIT.split(entry.text, maxsplit=1)[0].strip() for entry in top]
+        orgs = [n for n in names if columns.is_org_like(n) and _clean_org(n)]
+        if not orgs or len(orgs) * 5 < len(top) * 4:
+            return False
+        uses = _uses_of_context(context, lead)
+        for entry, name in zip(top, names, strict=True):
+            if name in orgs:
+                rest = entry.text[len(name) :].strip(" :–—-(),")
+                link = next((link for link in entry.links if link.startswith("http")), None)
+                self.add_recipient(name, purpose=rest or lead, data_uses=uses, privacy_policy=link)
         return True
 
     def _restates_declared(self, entry: Entry) -> bool:
@@ -609,6 +792,15 @@ class Extractor:
                     self.add_recipient(name, purpose=sentence, data_uses=uses)
         for match in _WE_USE_KNOWN.finditer(sentence):
             self.add_recipient(match["org"], purpose=sentence, data_uses=uses)
+        for match in _LISTED.finditer(sentence):
+            parts = [p for p in re.split(r",|\band\b|\bor\b", match["list"]) if p.strip()]
+            if len(parts) < 2 and not canonical_org(match["list"]):
+                continue
+            for part in parts:
+                name = _clean_org(part)
+                if name and (canonical_org(name) or _looks_like_org(name)):
+                    lead = sentence[: match.start("list")].strip(" :")
+                    self.add_recipient(name, purpose=lead, data_uses=uses)
         for match in _INCLUDING.finditer(sentence):
             for part in re.split(r",|\band\b|\bor\b", match["list"]):
                 name = _clean_org(part)
@@ -750,14 +942,34 @@ def _clean_org(text: str) -> str:
     return value
 
 
+_LEGAL_TAIL = re.compile(
+    r"(?:,?\s+(?:Inc|Ltd|LLC|Limited|GmbH|Corp|Corporation|Co|plc|S\.A|SA|SAS|AG|B\.V|BV|AB|Oy|"
+    r"Pte|Pty|Ireland|Platforms)\.?)+$"
+)
+
+
+def _legal_short(controller: str) -> str:
+    """ "Google LLC" → "Google": the name people know a company by."""
+    return _LEGAL_TAIL.sub("", controller.strip()).strip(" ,.")
+
+
 def _looks_like_org(name: str) -> bool:
     words = name.split()
     return 1 <= len(words) <= 4 and all(w[0].isupper() or w in ("&", "of", "for") for w in words)
 
 
 def _provider_in_name(name: str) -> str | None:
-    """ "Google Analytics", "Facebook Pixel", "Akamai": the organisation a product name names."""
-    return canonical_org(name)
+    """ "Google Analytics", "Facebook Pixel", "Akamai", "Session recordings by Hotjar": the
+    organisation a product name names."""
+    found = canonical_org(name)
+    if found:
+        return found
+    by = re.search(
+        r"\b(?:by|from|via|with|through)\s+(?P<org>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})", name
+    )
+    if by and (canonical_org(by["org"]) or by["org"] in VENDOR_NAMES):
+        return canonical_org(by["org"]) or by["org"]
+    return None
 
 
 def _meaning(label: str) -> str | None:
@@ -773,12 +985,30 @@ def _meaning(label: str) -> str | None:
 def _fields(meanings: list[str | None], row: list[str]) -> dict[str, str]:
     fields: dict[str, str] = {}
     for meaning, value in zip(meanings, row, strict=False):
-        if meaning and value.strip() and meaning not in fields:
-            fields[meaning] = value.strip()
+        text = columns.clean(value)
+        if meaning and text and meaning not in fields:
+            fields[meaning] = text
     return fields
 
 
-def _category(value: str | None, context: Context, own_text: str) -> Category:
+def _squared(header: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of one width, without the columns that are empty everywhere."""
+    width = max([len(header), *(len(row) for row in rows)]) if rows else len(header)
+    header = [*header, *[""] * (width - len(header))]
+    rows = [[*row, *[""] * (width - len(row))] for row in rows]
+    keep = [i for i in range(width) if header[i].strip() or any(columns.clean(r[i]) for r in rows)]
+    return [header[i] for i in keep], [[row[i] for i in keep] for row in rows]
+
+
+_URL_IN = re.compile(r"https?://\S+")
+
+
+def _url_in(text: str) -> str | None:
+    match = _URL_IN.search(text)
+    return match.group(0).rstrip(").,;") if match else None
+
+
+def _category(value: str | None, context: Context, own_text: str, name: str = "") -> Category:
     if value:
         found = facts.category_from_value(value)
         if found:
@@ -788,7 +1018,12 @@ def _category(value: str | None, context: Context, own_text: str) -> Category:
         found = facts.heading_category(text)
         if found:
             return found
-    return facts.category_of(own_text) or Category.functional
+    found = facts.category_of(own_text)
+    if found is None and name:  # the page says nothing: what the name is known for
+        entry = catalog_for(None).lookup(name)
+        if entry is not None and entry.category in Category.__members__:
+            found = Category(str(entry.category))
+    return found or Category.functional
 
 
 def _uses_of_context(context: Context, text: str) -> list[str]:

@@ -8,63 +8,11 @@ never raises: real pages say things in a thousand ways, and what is not understo
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from governance.model import Category, Consent, Party, Storage
+from governance.prose import durations
 
-_NUMBER_WORDS = {
-    "a": "1",
-    "an": "1",
-    "one": "1",
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
-    "ten": "10",
-    "eleven": "11",
-    "twelve": "12",
-    "thirteen": "13",
-    "eighteen": "18",
-    "twenty-four": "24",
-}
-_UNITS = {
-    "second": "second",
-    "sec": "second",
-    "s": "second",
-    "minute": "minute",
-    "min": "minute",
-    "hour": "hour",
-    "hr": "hour",
-    "h": "hour",
-    "day": "day",
-    "d": "day",
-    "week": "week",
-    "wk": "week",
-    "month": "month",
-    "mo": "month",
-    "mth": "month",
-    "year": "year",
-    "yr": "year",
-    "y": "year",
-}
-_DURATION = re.compile(
-    r"\b(?P<n>\d+(?:\.\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
-    r"[\s-]*(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|mos?|"
-    r"mths?|years?|yrs?)\b",
-    re.I,
-)
-_SESSION = re.compile(
-    r"^\s*(?:browser\s+)?session(?:\s+only|\s+cookie)?\s*$|until (?:you|the user) close|"
-    r"when (?:you|the user) close|end of (?:the|your|each) (?:browsing )?session|"
-    r"browser (?:is )?closed?|deleted (?:automatically )?(?:once|when) you close",
-    re.I,
-)
-_PERSISTENT = re.compile(
-    r"^\s*(?:persistent|permanent|until (?:cleared|deleted|you clear it))", re.I
-)
 RETENTION_CUES = re.compile(
     r"(?:retained for|retention period of|retention of|lasts? (?:for )?(?:a maximum of |up to )?|"
     r"expires? (?:after|in|within)|kept for|stored for|(?:maximum )?duration of|valid for|"
@@ -75,23 +23,8 @@ RETENTION_CUES = re.compile(
 
 def normalise_retention(text: str | None) -> str | None:
     """A duration as the model reads it ("session", "persistent", "13 months"), or None."""
-    if not text:
-        return None
-    cleaned = " ".join(text.replace("\u00a0", " ").split())
-    if not cleaned:
-        return None
-    match = _DURATION.search(cleaned)
-    if match is None:
-        if _SESSION.search(cleaned):
-            return "session"
-        if _PERSISTENT.search(cleaned):
-            return "persistent"
-        return None
-    number = match["n"].lower()
-    number = _NUMBER_WORDS.get(number, number)
-    unit_word = match["unit"].lower().rstrip("s") or "s"
-    unit = _UNITS.get(unit_word) or _UNITS.get(match["unit"].lower(), "day")
-    return f"{number} {unit}" + ("" if number in ("1", "1.0") else "s")
+    duration = durations.parse(text)
+    return duration.text() if duration is not None else None
 
 
 def retention_in(text: str) -> str | None:
@@ -145,13 +78,29 @@ _CATEGORY_WORDS: list[tuple[Category, re.Pattern[str]]] = [
 ]
 
 
+# What WP194 §3 exempts from consent, named in an item's own words: user input (carts, form
+# drafts), authentication, security, load balancing and the storage of the consent itself.
+_EXEMPT = re.compile(
+    r"(?:stores?|remembers?|records?|saves?|keeps?|registers?)\s+(?:\w+\s+){0,3}?"
+    r"(?:cookie\s+|consent\s+|privacy\s+)?(?:choices|consent|cookie (?:preferences|settings))|"
+    r"\bconsent (?:state|status|choices?|cookie|preferences)\b|\b(?:shopping )?(?:basket|cart)\b|"
+    r"load[- ]balanc|\bcsrf\b|cross[- ]site request forgery|form (?:data|input|drafts?|"
+    r"submissions?)|\b(?:sign(?:ed)?|log(?:ged)?)[- ]?in\b|authenticat",
+    re.I,
+)
+
+
+@lru_cache(maxsize=4096)
 def category_of(text: str) -> Category | None:
+    if _EXEMPT.search(text):
+        return Category.strictly_necessary
     for category, pattern in _CATEGORY_WORDS:
         if pattern.search(text):
             return category
     return None
 
 
+@lru_cache(maxsize=4096)
 def heading_category(text: str) -> Category | None:
     """Category from a heading: headings name a category plainly, so the first word decides."""
     found = [(m.start(), c) for c, p in _CATEGORY_WORDS if (m := p.search(text))]
@@ -177,6 +126,7 @@ def storage_of(text: str) -> Storage | None:
     return min(found)[1] if found else None
 
 
+@lru_cache(maxsize=4096)
 def context_storage(text: str) -> Storage | None:
     """The storage a section's prose is about: one non-cookie kind named wins over cookies."""
     kinds = {s for s, p in _STORAGE_WORDS if p.search(text)}
@@ -201,6 +151,7 @@ _THIRD_SETTER = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def party_of_items_in(context: str) -> Party | None:
     """Who sets the items a section lists, from its lead paragraph or title."""
     if _THIRD_SETTER.search(context):
@@ -226,6 +177,7 @@ _STAYS_ON_DEVICE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def stays_on_device(text: str) -> bool:
     return bool(_STAYS_ON_DEVICE.search(text))
 
@@ -245,6 +197,7 @@ _NOTICE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def consent_for(category: Category, context: str) -> Consent:
     """Strictly necessary: none; otherwise opt-in unless the section says otherwise."""
     if category is Category.strictly_necessary:

@@ -36,7 +36,7 @@ from governance.formats._md_shapes import (
     split_bold_leads,
 )
 from governance.formats.yaml_format import _readable, clean_loc, field_name, line_of, load_yaml
-from governance.model import DuplicateIdError, Policy
+from governance.model import LocatedError, Policy
 
 FRONT_MATTER_FIELDS = (
     "title",
@@ -83,6 +83,26 @@ _MONTHS = {
             ("october", "oct"),
             ("november", "nov"),
             ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+} | {
+    name: number
+    for number, names in enumerate(
+        [
+            ("janvier", "janv"),
+            ("février", "fevrier", "févr"),
+            ("mars",),
+            ("avril", "avr"),
+            ("mai",),
+            ("juin",),
+            ("juillet", "juil"),
+            ("août", "aout"),
+            ("septembre", "sept"),
+            ("octobre", "oct"),
+            ("novembre", "nov"),
+            ("décembre", "decembre", "déc"),
         ],
         start=1,
     )
@@ -273,7 +293,7 @@ def read_page(
     date_index = _date_index(blocks)
     if date_index is not None:
         match = _DATE_LINE.match(blocks[date_index].text)
-        page.last_updated = parse_date(match["date"]) if match else None
+        page.last_updated = parse_date(match["date"], day_first=day_first(body)) if match else None
         blocks[date_index].consumed = True
     owner_index = _owner_index(blocks)
     if owner_index is not None:
@@ -455,8 +475,8 @@ def _policy_error(
     first = error.errors(include_url=False)[0]
     loc: tuple[Any, ...] = tuple(first["loc"])
     cause = (first.get("ctx") or {}).get("error")
-    if isinstance(cause, DuplicateIdError):
-        loc = (cause.collection, cause.index, "id")
+    if isinstance(cause, LocatedError):
+        loc = (cause.collection, cause.index, cause.field)
         message = str(cause)
     else:
         message = _readable(first)
@@ -473,8 +493,32 @@ def _policy_error(
 # ---- dates and lines -------------------------------------------------------------------------
 
 
-def parse_date(text: str) -> date | None:
-    """ "April 20, 2026", "20 April 2026", "2026-04-20", "11/04/2024" (US order unless day > 12)."""
+# Signs that a page is written for European readers, whose dates put the day first.
+_EUROPEAN = re.compile(
+    r"\b(?:GDPR|RGPD|EEA|European (?:Union|Economic Area)|ePrivacy|CNIL|ICO|UK GDPR|"
+    r"Data Protection Officer|données|cookies? (?:policy|notice) \(UK\))\b|€",
+    re.I,
+)
+_AMERICAN = re.compile(r"\b(?:CCPA|CPRA|California|Do Not Sell)\b")
+
+
+def day_first(text: str) -> bool | None:
+    """Whether a page's numeric dates put the day first (European pages) or the month first
+    (American ones); None when the page does not tell."""
+    european, american = _EUROPEAN.search(text), _AMERICAN.search(text)
+    if european and not american:
+        return True
+    if american and not european:
+        return False
+    return None
+
+
+def parse_date(text: str, *, day_first: bool | None = None) -> date | None:
+    """ "April 20, 2026", "20 April 2026", "2026-04-20", "20 septembre 2021", "11/04/2024".
+
+    A numeric date whose first two numbers could both be the month is read day first on a
+    European page (``day_first``), month first on an American one or when the page does not
+    tell (the historical default); a first number over 12 is always the day."""
     value = text.strip().strip("*_ .").replace(",", " ")
     try:
         iso = re.match(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$", value)
@@ -483,7 +527,7 @@ def parse_date(text: str) -> date | None:
         numeric = re.match(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$", value)
         if numeric:
             first, second, year = int(numeric[1]), int(numeric[2]), int(numeric[3])
-            month, day = (second, first) if first > 12 else (first, second)
+            month, day = (second, first) if first > 12 or day_first else (first, second)
             return date(year, month, day)
         words = value.lower().split()
         named = re.match(r"^(\d{1,2})(?:st|nd|rd|th)?$", words[0]) if words else None
@@ -499,42 +543,92 @@ def parse_date(text: str) -> date | None:
 
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
+_FOLD = str.maketrans(
+    {
+        "’": "'",
+        "‘": "'",
+        "“": '"',
+        "”": '"',
+        "\u00a0": " ",
+        "*": None,
+        "_": None,
+        "`": None,
+        "\\": None,
+    }
+)
+
+
+class TextLines:
+    """Where needles are in one text, found through a word index built once.
+
+    The text is folded as a reader compares it (whitespace, case, quotes and Markdown emphasis
+    ignored); a needle is looked up by its rarest whole word, so locating thousands of findings
+    in a large page costs one pass over the page, not one per finding.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        # the page folded line by line, joined by spaces; where each line starts in it
+        folded_lines = [
+            " ".join(line.translate(_FOLD).lower().split()) for line in text.split("\n")
+        ]
+        self.line_offsets: list[int] = []
+        parts: list[str] = []
+        offset = 0
+        for line in folded_lines:
+            self.line_offsets.append(offset)
+            if line:
+                parts.append(line)
+                offset += len(line) + 1
+        self.folded = " ".join(parts)
+        self.words: dict[str, list[int]] = {}
+        offset = 0
+        for word in self.folded.split(" "):
+            if word:
+                self.words.setdefault(word, []).append(offset)
+            offset += len(word) + 1
+
+    def _line(self, offset: int) -> int:
+        """The 1-based line of an offset in the folded text."""
+        from bisect import bisect_right
+
+        return bisect_right(self.line_offsets, offset)
+
+    def line_of(self, needle: str, start_line: int = 1) -> int | None:
+        """1-based line where ``needle`` starts, searching from ``start_line``; None if absent."""
+        if not needle.strip():
+            return None
+        from bisect import bisect_left
+
+        if start_line > len(self.line_offsets):
+            return None
+        start = self.line_offsets[max(start_line, 1) - 1]
+        wanted = " ".join(
+            needle.translate(_QUOTES).replace("*", "").replace("_", "").lower().split()
+        )
+        parts = wanted.split(" ")
+        if len(parts) > 2:
+            # an inner word of the needle is a whole word wherever the needle occurs
+            index, word = min(
+                enumerate(parts[1:-1], start=1), key=lambda pair: len(self.words.get(pair[1], ()))
+            )
+            lead = len(" ".join(parts[:index])) + 1
+            postings = self.words.get(word, [])
+            for offset in postings[bisect_left(postings, start + lead) :]:
+                begin = offset - lead
+                if self.folded.startswith(wanted, begin):
+                    return self._line(begin)
+            return None
+        postings = self.words.get(wanted, []) if len(parts) == 1 else []
+        for offset in postings[bisect_left(postings, start) :]:
+            return self._line(offset)
+        found = self.folded.find(wanted, start)
+        if found < 0:
+            return None
+        return self._line(found)
 
 
 def line_of_text(text: str, needle: str, start_line: int = 1) -> int | None:
     """1-based line where ``needle`` starts in ``text``, ignoring whitespace, case, quotes and
     Markdown emphasis; searching from ``start_line``. None when it is not there."""
-    if not needle.strip():
-        return None
-    offset = 0
-    for _ in range(max(start_line, 1) - 1):
-        found = text.find("\n", offset)
-        if found < 0:
-            return None
-        offset = found + 1
-    exact = text.find(needle, offset)
-    if exact >= 0:
-        return text.count("\n", 0, exact) + 1
-    chars: list[str] = []
-    positions: list[int] = []
-    previous_space = True
-    for position in range(offset, len(text)):
-        char = text[position]
-        if char in "*_`\\":
-            continue
-        if char.isspace():
-            if previous_space:
-                continue
-            chars.append(" ")
-            positions.append(position)
-            previous_space = True
-            continue
-        previous_space = False
-        for folded in char.translate(_QUOTES).lower():
-            chars.append(folded)
-            positions.append(position)
-    wanted = " ".join(needle.translate(_QUOTES).replace("*", "").replace("_", "").lower().split())
-    found = "".join(chars).find(wanted)
-    if found < 0:
-        return None
-    return text.count("\n", 0, positions[found]) + 1
+    return TextLines(text).line_of(needle, start_line)

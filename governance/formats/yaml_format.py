@@ -16,7 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from governance.errors import PolicyError
-from governance.model import DuplicateIdError, Policy
+from governance.model import LocatedError, Policy
 
 try:
     _BaseLoader: Any = yaml.CSafeLoader
@@ -175,8 +175,8 @@ def _policy_error(error: ValidationError, data: Any, text: str, source: str) -> 
 def _one_problem(detail: Any, data: Any, text: str, source: str) -> PolicyError:
     loc: tuple[Any, ...] = tuple(detail["loc"])
     cause = (detail.get("ctx") or {}).get("error")
-    if isinstance(cause, DuplicateIdError):
-        loc = (cause.collection, cause.index, "id")
+    if isinstance(cause, LocatedError):
+        loc = (cause.collection, cause.index, cause.field)
         message = str(cause)
     else:
         message = _readable(detail)

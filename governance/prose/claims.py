@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from governance.prose import lexicon as lx
-from governance.prose.text import canonical_word, readable, sentences, words
+from governance.prose.durations import durations
+from governance.prose.text import canonical_word, fold_characters, readable, sentences, words
 from governance.prose.vendors import AMBIGUOUS, VENDOR_NAMES
 
 PERSISTENT = math.inf
@@ -76,12 +77,14 @@ class SentenceClaims:
 
 _CLAUSE_BREAK = re.compile(
     r"\s*;\s*|,?\s+\bbut\b\s+|,\s*(?:however|whereas|while|although|except(?: that)?|unless)\b"
-    r"\s*|\.\s+however,?\s*|\s+\bexcept\b\s+(?=(?:that|where|when|if|for|as)\b)|\s+\bunless\b\s+"
+    r"\s*|\.\s+however,?\s*|\s+\bexcept\b\s+(?=(?:that|where|when|if|for|as)\b)|\s+\bunless\b\s+|"
+    r",?\s+\band\b\s+(?=(?:we|you|they|it|our|your|this|these)\b)"
 )
 
 
 def masked(text: str) -> str:
     """Normalised words with the misleading phrases masked (Do Not Track, "not limited to", ...)."""
+    text = fold_characters(text)
     for titled, replacement in lx.TITLED_MASKS:
         text = titled.sub(replacement, text)
     norm = " ".join(words(text))
@@ -150,11 +153,12 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     """Dice coefficient, recipient classes weighing double."""
     if not a or not b:
         return 0.0
+    return 2 * _weight(a & b) / (_weight(a) + _weight(b))
 
-    def weight(tokens: Iterable[str]) -> float:
-        return sum(2.0 if token.startswith("@") else 1.0 for token in tokens)
 
-    return 2 * weight(a & b) / (weight(a) + weight(b))
+@lru_cache(maxsize=1 << 16)
+def _weight(tokens: frozenset[str]) -> float:
+    return len(tokens) + sum(1 for token in tokens if token[:1] == "@")
 
 
 _NEGATED_ASIDE = re.compile(r"\((?:not|no|never)\b[^()]{0,40}\)")
@@ -197,14 +201,20 @@ _PARTY_CONTEXTS = tuple(
         rf"\b(?:provided|operated|powered|set|placed|served|hosted|supplied|offered|delivered|"
         rf"owned|managed|processed|controlled|collected|run|dropped|read)\s+by\s+{_NAMES}",
         rf"\bpartners?\b[^.;]{{0,30}}?\b(?:such as|like|including|namely|e\.g\.,?)\s+{_NAMES}",
-        rf"\bwe\s+(?:also\s+|may\s+|now\s+)*(?:use|work with|partner with|rely on|engage|deploy|"
-        rf"integrate|embed|employ|have integrated|allow)\s+{_NAMES}(?=\s+(?:to|for|cookies?|"
+        rf"\b[Ww]e\s+(?:(?:also|may|now|have|currently|recently|will|might)\s+)*(?:use[sd]?|"
+        rf"work(?:ed)? with|partner(?:ed)? with|rely on|engage[sd]?|deploy(?:ed)?|integrate[sd]?"
+        rf"(?: with)?|embed(?:ded)?|employ(?:ed)?|allow(?:ed)?|added|introduced)\s+{_NAMES}"
+        rf"(?=\s+(?:to|for|cookies?|"
         rf"pixels?|tags?|sdks?|SDKs?|analytics|services?|tools?|technolog\w*|which|that|on|in)\b|"
         rf"\s*[,.;(]|$)",
         rf"(?:^|\.\s+|,\s+and\s+){_NAMES}(?:'s)?\s+(?:sets?|places?|drops?|uses?|reads?|collects?|"
         rf"receives?|processes|may (?:set|use|collect|receive|access)|will (?:set|use|collect|"
         rf"receive|access)|also (?:sets?|uses?|collects?|receives?))\b",
         rf"\b(?:controller|provider|vendor|partner|processor|recipient)s?\s*:\s*{_NAMES}",
+        rf"\b(?:SDKs?|sdks?|[Ss]oftware development kits?|[Pp]artners|[Pp]roviders|[Vv]endors|"
+        rf"[Cc]ompanies|[Tt]hird[- ]parties|[Ss]ervices|[Tt]ools|[Pp]ixels|[Tt]ags|[Cc]ookies|"
+        rf"[Pp]lugins|[Ii]ntegrations|[Rr]ecipients|[Pp]rocessors|[Nn]etworks)\b[^.:;]{{0,50}}"
+        rf":\s*{_NAMES}",
     )
 )
 _LEGAL_SUFFIX = re.compile(
@@ -243,6 +253,11 @@ def clean_name(name: str) -> str:
     name = re.sub(r"'s$", "", name.strip(" ,.;:()'\""))
     name = _LEGAL_SUFFIX.sub("", name).strip(" ,.")
     return name
+
+
+def plausible_name(name: str) -> bool:
+    """Whether a capitalised run of words can be an organisation's name (not "Your Choices")."""
+    return _plausible_name(name)
 
 
 def _plausible_name(name: str) -> bool:
@@ -297,29 +312,20 @@ def cookie_names_in(sentence: str) -> list[str]:
 # --- retention ----------------------------------------------------------------------------------
 
 
-def retention_in(norm: str) -> list[Retention]:
+def retention_in(norm: str, text: str | None = None) -> list[Retention]:
+    """Retentions a clause states; durations are read from ``text`` (the sentence as written,
+    where "1,5 years" keeps its decimal comma) by the one duration reader."""
     found: list[Retention] = []
     if lx.RETENTION_CONTEXT.search(norm):
-        for match in lx.DURATION.finditer(norm):
-            raw = match["m"] or match["n"]
-            number: float
-            if raw in lx.NUMBER_WORD:
-                number = float(lx.NUMBER_WORD[raw])
-            else:
-                try:
-                    number = float(raw.replace(",", "."))
-                except ValueError:
-                    continue
-            unit = match["unit"].rstrip("s")
-            unit = {"secs": "sec", "mins": "min", "hrs": "hr", "yrs": "yr"}.get(unit, unit)
-            days = lx.UNIT_DAYS.get(unit) or lx.UNIT_DAYS.get(unit[:3])
-            if days is None:
+        for duration in durations(text if text is not None else norm):
+            if duration.unit in ("session", "persistent"):
                 continue
-            found.append(Retention(number * days, match.group(0)))
+            found.append(Retention(duration.days, duration.text()))
     if lx.SESSION_RETENTION.search(norm):
         found.append(Retention(0.0, "session"))
-    if lx.PERSISTENT_RETENTION.search(norm):
-        found.append(Retention(PERSISTENT, "persistent"))
+    persistent = lx.PERSISTENT_RETENTION.search(norm)
+    if persistent:
+        found.append(Retention(PERSISTENT, persistent.group(0)))
     return found
 
 
@@ -456,7 +462,7 @@ def _analysed(text: str, vendors: re.Pattern[str]) -> SentenceClaims:
     claims.scopes = frozenset(scopes)
     claims.data = frozenset(data)
     claims.destinations = frozenset(destinations)
-    claims.retention = tuple(retention_in(whole))
+    claims.retention = tuple(retention_in(whole, readable(text)))
     if lx.CONSENT_WEAK["unless you opt out"].search(whole):  # clauses split at "unless"
         weak.add("unless you opt out")
     claims.consent_weak = frozenset(weak)

@@ -18,12 +18,41 @@ from functools import cached_property
 from governance.prose.claims import (
     Promise,
     SentenceClaims,
+    clean_name,
     extract_claims,
     name_key,
+    plausible_name,
     similarity,
 )
-from governance.prose.lexicon import EXCEPTION, LABELS, PURPOSE_FAMILY
-from governance.prose.text import normalise
+from governance.prose.lexicon import (
+    COLLECT_VERB,
+    EXCEPTION,
+    HEDGE,
+    LABELS,
+    PURPOSE_FAMILY,
+    TRANSFER_MECHANISM,
+)
+from governance.prose.pairing import pair_best
+from governance.prose.text import canonical_word, normalise
+
+# Every rule id a prose change may name; each must be registered (a test checks it).
+RULE_IDS = frozenset(
+    {
+        "third-party-added",
+        "sharing-expanded",
+        "purpose-added",
+        "scope-widened",
+        "data-category-added",
+        "transfer-added",
+        "retention-extended",
+        "retention-shortened",
+        "consent-weakened",
+        "commitment-removed",
+        "data-leaves-device",
+        "recipient-removed",
+        "contact-changed",
+    }
+)
 
 SAME_PROMISE = 0.5  # signature similarity at which two clauses state the same promise
 NEGATED_PROMISE = 0.6  # ... and at which a positive clause reverses it
@@ -31,13 +60,16 @@ ALIGN = 0.5  # sentence pairing for retention and consent comparisons
 
 
 def exceptions_in(norm: str) -> frozenset[str]:
-    """The words of the exceptions a sentence makes ("except to our partners")."""
+    """The words of the exceptions a sentence makes ("except to our partners"), and the hedges
+    that narrow what it says ("not shared with *most* advertising networks")."""
     found: set[str] = set()
     for match in EXCEPTION.finditer(norm):
         found.update(norm[match.end() :].split()[:_EXCEPTION_WORDS])
+    found.update(f"~{match.group(0)}" for match in HEDGE.finditer(norm))
     return frozenset(found)
 
 
+_FOREVER = re.compile(r"indefinitely|permanently|forever|no expir|never expire")
 _EXCEPTION_WORDS = 6  # words after "except" that say what the exception covers
 
 
@@ -204,6 +236,11 @@ def _menu_path(text: str) -> str:
     return " > ".join(part.strip() for part in re.split(r"[>→›]", match.group(0))) if match else ""
 
 
+def means_of(text: str) -> set[str]:
+    """How a control is used: "an in-product setting", "the browser", "a link or form"…"""
+    return _means(text)
+
+
 def _means(text: str) -> set[str]:
     return {means for means, pattern in _MEANS.items() if pattern.search(text)}
 
@@ -337,6 +374,22 @@ class _Comparison:
         key = name_key(name)
         return bool(key) and f" {key} " in text
 
+    @cached_property
+    def _old_parties(self) -> set[str]:
+        return {party for claim in self.old_all for party in claim.parties}
+
+    def gone_parties(self, text: str) -> list[str]:
+        """Organisations the old version named, that ``text`` names and the new one does not."""
+        said = f" {normalise(text)} "
+        return sorted(
+            party
+            for party in self._old_parties
+            if not self.is_owner(party)
+            and (key := name_key(party))
+            and f" {key} " in said
+            and not self.mentioned(party, self.new_text)
+        )
+
     def is_owner(self, name: str) -> bool:
         key = name_key(name)
         first = key.split(" ", 1)[0] if key else ""
@@ -347,21 +400,16 @@ class _Comparison:
 
     def _align(self) -> dict[int, SentenceClaims]:
         """New sentences paired with the old sentence they rewrite (by content words)."""
-        candidates: list[tuple[float, int, int]] = []
-        for new_position, new in enumerate(self.new_changed):
-            for old_position, old in enumerate(self.old_changed):
-                score = similarity(new.key, old.key)
-                if score >= ALIGN:
-                    candidates.append((score, new_position, old_position))
-        candidates.sort(reverse=True)
-        pairs: dict[int, SentenceClaims] = {}
-        used_old: set[int] = set()
-        for _, new_position, old_position in candidates:
-            if new_position in pairs or old_position in used_old:
-                continue
-            pairs[new_position] = self.old_changed[old_position]
-            used_old.add(old_position)
-        return pairs
+        old, new = self.old_changed, self.new_changed
+        found = pair_best(
+            [claim.key for claim in old],
+            [claim.key for claim in new],
+            lambda o, n: similarity(new[n].key, old[o].key),
+            ALIGN,
+            old_groups=[claim.unit for claim in old],
+            new_groups=[claim.unit for claim in new],
+        )
+        return {new_position: old[old_position] for old_position, new_position, _ in found}
 
     def paired(self) -> Iterable[tuple[SentenceClaims, SentenceClaims]]:
         for position, new in enumerate(self.new_changed):
@@ -379,6 +427,7 @@ class _Comparison:
         self.parties()
         self.promises()
         self.sharing_and_purposes()
+        self.enumerated_data()
         self.retention()
         self.consent()
         self.controls()
@@ -387,8 +436,49 @@ class _Comparison:
         self.device()
         return self._folded()
 
+    def _headed_parties(self) -> list[tuple[int, str]]:
+        """(position, name) of new sections headed by an organisation's name whose text names
+        it again and speaks of data ("### Zentrack" then "Zentrack measures our visits…")."""
+        found: list[tuple[int, str]] = []
+        bodies: dict[str, list[SentenceClaims]] = {}
+        for claim in self.new_all:
+            bodies.setdefault(claim.unit, []).append(claim)
+        for position, claim in enumerate(self.new_changed):
+            if not claim.unit.endswith("/title"):
+                continue
+            name = clean_name(claim.text)
+            words = name.split()
+            if not (1 <= len(words) <= 4) or not plausible_name(name):
+                continue
+            if not all(w[:1].isupper() or w[:1].isdigit() or w in ("&", "of") for w in words):
+                continue
+            body = bodies.get(claim.unit[: -len("/title")], [])
+            key = name_key(name)
+            if any(f" {key} " in f" {c.norm} " and _DATA_WORDS.search(c.norm) for c in body):
+                found.append((position, name))
+        return found
+
     def parties(self) -> None:
         reported: set[str] = set()
+        for position, name in self._headed_parties():
+            claim = self.new_changed[position]
+            key = name_key(name)
+            if (
+                key in self.covered.parties
+                or self.is_owner(name)
+                or self.mentioned(name, self.old_text)
+            ):
+                continue
+            reported.add(key)
+            self.add(
+                "third-party-added",
+                "party",
+                name,
+                f"New third party {name}, in a section of its own (\u201c{claim.text}\u201d)",
+                claim.unit,
+                None,
+                claim.text,
+            )
         for position, claim in enumerate(self.new_changed):
             for name in claim.parties:
                 key = name_key(name)
@@ -487,7 +577,9 @@ class _Comparison:
         for claim in self.new_all:
             if promise.kind == "device":
                 if claim.device_local and similarity(promise.signature, claim.key) >= 0.3:
-                    return "kept", None
+                    if not exceptions_in(claim.norm) - allowed:
+                        return "kept", None
+                    narrowing = narrowing or claim
                 continue
             for clause in claim.clauses:
                 if (
@@ -585,14 +677,17 @@ class _Comparison:
                             negating.text,
                         )
                     continue
+                gone = self.gone_parties(f"{claim.text} {self.titles.get(claim.unit, '')}")
                 self.add(
                     "commitment-removed",
                     "commitment-removed",
                     promise.text,
-                    f"Promise removed from {self.where(claim.unit)}: {_quote(promise.text)}",
+                    f"Promise removed from {self.where(claim.unit)}: {_quote(promise.text)}"
+                    + (f", together with {_join(gone)}, no longer named" if gone else ""),
                     claim.unit,
                     claim.text,
                     None,
+                    "minor" if gone else None,
                 )
 
     def sharing_and_purposes(self) -> None:
@@ -673,6 +768,8 @@ class _Comparison:
                 fresh = sorted(v for v in values - known if (concept, v) not in reported)
                 if concept == "purpose" and any(k == "sell" for k, _ in claim.sharing):
                     fresh = [v for v in fresh if v != "sale of data"]
+                if concept == "place" and old_places and TRANSFER_MECHANISM.search(claim.norm):
+                    fresh = []  # the legal basis of transfers the page already disclosed
                 if not fresh:
                     continue
                 reported.update((concept, v) for v in fresh)
@@ -688,7 +785,39 @@ class _Comparison:
                     level,
                 )
 
+    def enumerated_data(self) -> None:
+        """A paired collection sentence that lists more kinds of data: "your customer number"
+        → "your account ID, subscription ID and device model"."""
+        old_heads = {h for c in self.old_all for h in _heads(c.text)}
+        old_lists = _listed_under_leads(self.old_all)
+        new_lists = _listed_under_leads(self.new_all)
+        old_heads |= {head for _, head in old_lists.values()}
+        for position, new in enumerate(self.new_changed):
+            if any(clause.negated for clause in new.clauses):
+                continue
+            items = [new_lists[id(new)]] if id(new) in new_lists else _enumerated(new.text)
+            fresh = [
+                phrase
+                for phrase, head in items
+                if head not in old_heads and f" {phrase} " not in self.old_text
+            ]
+            if not fresh:
+                continue
+            old = self.pairs.get(position)
+            listed = _join(fresh)
+            self.add(
+                "data-category-added",
+                "data",
+                listed,
+                f"New kind of data collected: {listed} ({self.where(new.unit)}): "
+                f"{_quote(new.text)}",
+                new.unit,
+                old.text if old else None,
+                new.text,
+            )
+
     def retention(self) -> None:
+        self._indefinite()
         for old, new in self.paired():
             if not old.retention or not new.retention:
                 continue
@@ -725,6 +854,28 @@ class _Comparison:
                     new.text,
                     "minor",
                 )
+
+    def _indefinite(self) -> None:
+        """A new statement that data is kept forever, where the page never said so before."""
+        if any(r.days == math.inf for c in self.old_all for r in c.retention):
+            return
+        if math.inf in self.covered.retention_days:
+            return
+        for position, new in enumerate(self.new_changed):
+            if any(r.days == math.inf and _FOREVER.match(r.phrase) for r in new.retention):
+                old = self.pairs.get(position)
+                if old is not None and old.retention:
+                    continue  # a paired sentence: compared as a change of duration
+                self.add(
+                    "retention-extended",
+                    "retention",
+                    "indefinitely",
+                    f"Data is now kept indefinitely ({self.where(new.unit)}): {_quote(new.text)}",
+                    new.unit,
+                    old.text if old else None,
+                    new.text,
+                )
+                return
 
     def consent(self) -> None:
         if self.covered.consent:
@@ -807,7 +958,13 @@ class _Comparison:
                         f"{_quote(old.text)})"
                     )
                     path, after = old.unit, None
-                self.add("consent-weakened", "control", control, message, path, old.text, after)
+                gone = self.gone_parties(f"{old.text} {self.titles.get(old.unit, '')}")
+                if gone and denial is None:
+                    message += f", together with {_join(gone)}, no longer named"
+                level = "minor" if gone and denial is None else None
+                self.add(
+                    "consent-weakened", "control", control, message, path, old.text, after, level
+                )
 
     def control_paths(self) -> None:
         """A control still offered, but the way to use it changed (a setting moved, the
@@ -931,6 +1088,96 @@ class _Comparison:
             result.append(change)
         return result
 
+
+_DETERMINERS = frozenset(
+    [
+        "your",
+        "the",
+        "our",
+        "a",
+        "an",
+        "any",
+        "some",
+        "all",
+        "of",
+        "other",
+        "their",
+        "its",
+        "his",
+        "her",
+    ]
+)
+_NOT_DATA = frozenset(
+    [
+        "you",
+        "we",
+        "us",
+        "it",
+        "them",
+        "cookies",
+        "cookie",
+        "this",
+        "that",
+        "these",
+        "which",
+        "service",
+        "services",
+        "site",
+        "website",
+        "data",
+        "information",
+    ]
+)
+
+
+def _enumerated(text: str) -> list[tuple[str, str]]:
+    """(phrase, head word) of each kind of data a collection sentence lists."""
+    norm = " ".join(re.sub(r"[^\w,'-]+", " ", text.casefold()).replace(",", " , ").split())
+    match = COLLECT_VERB.search(norm)
+    if match is None:
+        return []
+    tail = re.split(
+        r"\b(?:to|for|when|if|because|so|in order|from|which|that|who)\b", norm[match.end() :]
+    )[0]
+    found: list[tuple[str, str]] = []
+    for part in re.split(r"\s*,\s*|\s+(?:and|or)\s+", tail):
+        words = [canonical_word(w) for w in part.split() if w not in _DETERMINERS]
+        if not words or len(words) > 4 or words[-1] in _NOT_DATA:
+            continue
+        found.append((" ".join(words), words[-1]))
+    return found
+
+
+def _listed_under_leads(claims: Sequence[SentenceClaims]) -> dict[int, tuple[str, str]]:
+    """Short items listed under a collection lead ("The personal data we collect includes:"
+    then "your name", "telephone numbers"), by the id of their claim: (phrase, head word)."""
+    found: dict[int, tuple[str, str]] = {}
+    lead_unit: str | None = None
+    for claim in claims:
+        text = claim.text.strip()
+        if text.endswith(":") and COLLECT_VERB.search(" ".join(text.casefold().split())):
+            lead_unit = claim.unit
+            continue
+        if claim.unit != lead_unit:
+            lead_unit = None
+            continue
+        words = [canonical_word(w) for w in re.findall(r"[\w'-]+", text.casefold())]
+        words = [w for w in words if w not in _DETERMINERS]
+        if not words or len(words) > 5 or text.endswith((".", ":")) or words[-1] in _NOT_DATA:
+            lead_unit = None if text.endswith((".", ":")) else lead_unit
+            continue
+        found[id(claim)] = (" ".join(words), words[-1])
+    return found
+
+
+def _heads(text: str) -> set[str]:
+    return {head for _, head in _enumerated(text)}
+
+
+_DATA_WORDS = re.compile(
+    r"\b(?:cookies?|data|information|track\w*|analytic\w*|advertis\w*|measur\w*|pixels?|sdks?|"
+    r"privacy|partners?|providers?|collect\w*|process\w*|shar\w*)\b"
+)
 
 _SECONDARY = {"purpose": "new purpose", "data": "new data", "scope": "wider scope"}
 

@@ -187,12 +187,27 @@ PURPOSES = _table(
         r"test\w* (?:new )?(?:features?|updates?)",
         "security": r"security|secure|fraud|abuse|spam|bots?|attacks?",
         "sale of data": r"sell\w*|sold|sale of (?:your )?(?:personal )?(?:data|information)",
+        "combining with data from other sources": r"(?:data|information) (?:that )?(?:we )?"
+        r"(?:buy|bought|purchas\w*|acquir\w*|licens\w*) (?:\w+ ){0,3}from|(?:buy|bought|"
+        r"purchas\w*|acquir\w*) (?:\w+ ){0,4}(?:data|information)|data brokers?|"
+        r"(?:combin\w*|enrich\w*|append\w*|merg\w*) (?:\w+ ){0,6}(?:with|from) (?:\w+ ){0,4}"
+        r"(?:other|third ?party|thirdparty|external|public|offline) (?:\w+ ){0,2}"
+        r"(?:sources?|compan\w*|partners|providers|data)",
         "cross-device tracking": r"across (?:all )?(?:of )?(?:your )?devices|crossdevice|"
         r"cross-device|link\w* (?:your )?(?:devices|browsers)|devices (?:you use|associated)",
         "ad attribution": r"attribution|conversions?|measur\w* (?:the )?(?:\w+ ){0,2}"
         r"(?:effectiveness|performance) of (?:our |their )?(?:ads|advertis\w*|campaigns?|"
         r"marketing)|campaign (?:measurement|performance)|ad (?:measurement|performance)",
     }
+)
+
+# What a collection sentence enumerates: "we collect your name, account ID and device model".
+COLLECT_VERB = re.compile(
+    r"\b(?:we (?:\w+ ){0,2}(?:collect|gather|record|process|receive|obtain|store|log)"
+    r"(?: (?:from|about) you)?(?: (?:\w+ ){0,2}(?:includ\w*|such as))?|"
+    r"(?:data|information) (?:that )?(?:we )?(?:collect\w*|gather\w*|process\w*)"
+    r"(?: (?:from|about) you)?(?: (?:may |can |will )?(?:include\w*|are|is|comprise\w*)"
+    r"(?: the following)?)?)\b"
 )
 
 # --- where it happens --------------------------------------------------------------------------
@@ -285,6 +300,12 @@ DESTINATIONS = _table(
         r"uk|united kingdom|europe|your country)|third countries|internationally|"
         r"other countries|abroad|countries other than",
     }
+)
+# The legal basis of a transfer (GDPR Chapter V): stating it discloses no new destination.
+TRANSFER_MECHANISM = re.compile(
+    r"\b(?:data privacy framework|privacy shield|standard contractual clauses|sccs?|"
+    r"adequacy decisions?|binding corporate rules|bcrs?|international data transfer agreement|"
+    r"appropriate safeguards|article 46|art 46)\b"
 )
 TRANSFER_CONTEXT = re.compile(
     r"\b(?:transfer\w*|stor\w*|process\w*|host\w*|servers?|located|sent|send\w*|access\w*|"
@@ -422,24 +443,16 @@ EXCEPTION = re.compile(
     r"with the exception of|but (?:may|might|can|could|will)|however (?:we )?(?:may|might|can))\b"
 )
 
+# Words that narrow a promise without an "except": "not shared with most advertising networks",
+# "generally not sold", "where possible". Matched on normalised text.
+HEDGE = re.compile(
+    r"\b(?:most|some|certain|many|several|generally|usually|typically|normally|mostly|largely|"
+    r"primarily|mainly|often|in most cases|in general|where (?:possible|feasible|practicable)|"
+    r"(?:when|whenever) possible|as a rule|to the extent possible|by default)\b"
+)
+
 # --- retention --------------------------------------------------------------------------------
 
-_NUMBER_WORDS = {
-    "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "eighteen": 18, "twenty": 20,
-    "twenty-four": 24, "twenty-five": 25, "thirty": 30, "sixty": 60, "ninety": 90,
-}  # fmt: skip
-NUMBER_WORD = _NUMBER_WORDS
-DURATION = re.compile(
-    r"\b(?P<n>\d+(?:[.,]\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
-    r"(?:\s*(?:-|to)\s*(?P<m>\d+(?:[.,]\d+)?))?\s*[- ]?\s*"
-    r"(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|yrs?)\b"
-)
-UNIT_DAYS = {
-    "sec": 1 / 86400, "min": 1 / 1440, "hour": 1 / 24, "hr": 1 / 24, "day": 1, "week": 7,
-    "month": 30.4375, "year": 365.25, "yr": 365.25,
-}  # fmt: skip
 RETENTION_CONTEXT = re.compile(
     r"\b(?:keep\w*|kept|retain\w*|retention|stor\w*|expir\w*|last\w*|duration|persist\w*|"
     r"remain\w*|delet\w*|lifespan|lifetime|for|until|maximum|period|after|up)\b"

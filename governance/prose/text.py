@@ -12,6 +12,7 @@ Two levels of folding:
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -106,9 +107,32 @@ def join_soft_breaks(text: str) -> str:
     return "\n".join(joined)
 
 
+# Characters a reader does not see: removed from what findings quote (nothing else is altered).
+_INVISIBLE = str.maketrans(dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff")))
+
+
 def fold_characters(text: str) -> str:
     """NFKC form, typographic quotes and dashes as ASCII, invisible characters removed."""
     return unicodedata.normalize("NFKC", text.translate(_CHARACTERS)).translate(_CHARACTERS)
+
+
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.I)
+# A protected address as captured from a page ("[email protected]" linking to a script that
+# decodes it): the page shows an address, not these words.
+_PROTECTED_EMAIL = re.compile(
+    r"\[\s*\[?email(?:&#160;|\s|\u00a0)*protected\]?\s*\]\([^)]*\)|\[email(?:&#160;|\s|"
+    r"\u00a0)*protected\]",
+    re.I,
+)
+
+
+def _decaptured(text: str) -> str:
+    """Capture noise undone: HTML entities decoded, protected e-mail addresses as one token."""
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+    if "protected" in text:
+        text = _PROTECTED_EMAIL.sub("an e-mail address", text)
+    return text
 
 
 def readable(text: str | None, *, keep_urls: bool = False) -> str:
@@ -120,7 +144,14 @@ def readable(text: str | None, *, keep_urls: bool = False) -> str:
     """
     if not text:
         return ""
-    text = join_soft_breaks(fold_characters(text).replace("\r\n", "\n").replace("\r", "\n"))
+    return _readable(text, keep_urls)
+
+
+@lru_cache(maxsize=1 << 15)
+def _readable(text: str, keep_urls: bool) -> str:
+    text = join_soft_breaks(
+        _decaptured(text).translate(_INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
+    )
     codes: list[str] = []
 
     def protect(match: re.Match[str]) -> str:
@@ -188,7 +219,12 @@ _DATED_LINE = re.compile(
 
 def mask_dates(text: str) -> str:
     """Every calendar date as ``<date>``, and "Last updated: <date>" phrases removed."""
+    if not _DATE_HINT.search(text):
+        return text  # every date has a year or a day and month written with digits
     return _DATED_LINE.sub(" ", _DATE.sub(DATE_TOKEN, text))
+
+
+_DATE_HINT = re.compile(r"(?:19|20)\d\d|\d[/.]\d")
 
 
 # --- tokens for comparison ----------------------------------------------------------------------
@@ -235,13 +271,19 @@ def canonical_word(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Comparison tokens of already readable text: dates masked, case and spelling folded."""
-    return [canonical_word(word) for word in _WORD.findall(mask_dates(text))]
+    """Comparison tokens of already readable text: characters, dates, case and spelling
+    folded."""
+    return list(_words(text))
+
+
+@lru_cache(maxsize=1 << 15)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(canonical_word(word) for word in _WORD.findall(mask_dates(fold_characters(text))))
 
 
 def normalise(text: str | None) -> str:
     """The text folded for comparison: two texts that differ only in noise normalise equal."""
-    return " ".join(words(readable(text)))
+    return " ".join(_words(readable(text)))
 
 
 def same_meaning_text(old: str | None, new: str | None) -> bool:
@@ -256,13 +298,19 @@ _ABBREVIATIONS = re.compile(
     r"[A-Z])\.\s*$",
     re.I,
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9<])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9<])")
 
 
 def sentences(text: str | None) -> list[str]:
     """Sentences of a text, list items and table rows each their own (on readable text)."""
+    return split_sentences(readable(text))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of text already plain (no Markdown), each line on its own: the one sentence
+    splitter, for the reader and the prose comparison alike."""
     result: list[str] = []
-    for line in readable(text).split("\n"):
+    for line in text.split("\n"):
         start = 0
         for match in _SENTENCE_END.finditer(line):
             candidate = line[start : match.start()]
@@ -294,7 +342,7 @@ _TOKEN = re.compile(r"\s+|[\w%]+(?:['.\-][\w%]+)*|[^\w\s]")
 def _token_key(token: str) -> str:
     if token.isspace():
         return " "
-    return canonical_word(token)
+    return canonical_word(fold_characters(token))
 
 
 def word_diff(old: str | None, new: str | None) -> list[Segment]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from governance.diff import PolicyDiff
 from governance.findings import Level
 from governance.rules.registry import Hit, rule
-from governance.rules.words import short
+from governance.rules.words import EMPTIED_REASON, emptied, join, names_gone, short
 
 AREA = "commitments"
 
@@ -28,13 +28,38 @@ AREA = "commitments"
     area=AREA,
 )
 def removed_commitments(diff: PolicyDiff) -> Iterator[Hit]:
+    lost = emptied(diff.old, diff.new)
     for commitment in diff.commitments.removed:
+        if lost:
+            yield Hit(
+                f"commitments/{commitment.id}",
+                f'Promise no longer on the page, which lost nearly all its text: "'
+                f'{short(commitment.text, 120, lower=False)}"',
+                commitment.text,
+                None,
+                level=Level.minor,
+                reason=EMPTIED_REASON,
+            )
+            continue
+        gone = names_gone(commitment.text, diff.old, diff.new)
+        message = f'Promise removed: "{short(commitment.text, 120, lower=False)}"'
+        if gone:
+            message += f", together with {join(gone)}, which the page no longer names"
         yield Hit(
             f"commitments/{commitment.id}",
-            f'Promise removed: "{short(commitment.text, 120, lower=False)}"',
+            message,
             commitment.text,
             None,
+            level=Level.minor if gone else None,
+            reason=WITH_ITS_SUBJECT_REASON if gone else None,
         )
+
+
+WITH_ITS_SUBJECT_REASON = (
+    "A promise about a recipient or a processing that is gone promised nothing still processed: "
+    "removing it with its subject takes no protection away (EDPB WP260 rev.01 ¶29-30: only "
+    "substantive changes need communicating)."
+)
 
 
 @rule(

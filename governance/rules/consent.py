@@ -8,7 +8,18 @@ from governance.diff import PolicyDiff
 from governance.findings import Level
 from governance.model import CONSENT_STRENGTH, Category, Consent, Control, Signal
 from governance.rules.registry import Hit, rule
-from governance.rules.words import category_label, consent_words, item_words, short
+from governance.rules.words import (
+    EMPTIED_REASON,
+    category_label,
+    consent_words,
+    emptied,
+    item_words,
+    join,
+    names_gone,
+    offered_controls,
+    short,
+    still_offered,
+)
 
 AREA = "consent"
 
@@ -16,6 +27,12 @@ _SIGNALS = {
     Signal.do_not_track: "Do Not Track (DNT)",
     Signal.global_privacy_control: "Global Privacy Control (GPC)",
 }
+
+
+STILL_OFFERED_REASON = (
+    "Users keep the same ways to refuse and withdraw (GDPR Art. 7(3)): the control is reworded, "
+    "moved behind a link, or went with the third party it was about."
+)
 
 
 def signal_words(signal: str) -> str:
@@ -67,13 +84,27 @@ def weaker_consent(diff: PolicyDiff) -> Iterator[Hit]:
                 category.before,
                 category.after,
             )
+    offered: dict[str, set[str]] | None = None
+    lost = emptied(diff.old, diff.new)
     for control in diff.controls.removed:
-        message = (
-            f"{signal_words(control.signal)} signals are no longer honoured"
-            if control.signal
-            else f"User control removed: {_control_words(control)}"
-        )
-        yield Hit(f"controls/{control.id}", message, control.text, None)
+        level = reason = None
+        if control.signal:
+            message = f"{signal_words(control.signal)} signals are no longer honoured"
+        else:
+            message = f"User control removed: {_control_words(control)}"
+            if offered is None:
+                offered = offered_controls(diff.new)
+            ways = still_offered(control.text, offered)
+            gone = names_gone(control.text, diff.old, diff.new)
+            if ways:
+                message += f"; the page still offers {join(sorted(ways))}"
+                level, reason = Level.minor, STILL_OFFERED_REASON
+            elif gone:
+                message += f", together with {join(gone)}, which the page no longer names"
+                level, reason = Level.minor, STILL_OFFERED_REASON
+        if lost:
+            level, reason = Level.minor, EMPTIED_REASON
+        yield Hit(f"controls/{control.id}", message, control.text, None, level=level, reason=reason)
     for control_pair in diff.controls.modified:
         signal = control_pair.field("signal")
         if signal is not None and signal.before is not None:

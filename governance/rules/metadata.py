@@ -105,3 +105,25 @@ def contact(diff: PolicyDiff) -> Iterator[Hit]:
             owner.before,
             owner.after,
         )
+
+
+@rule(
+    "policy-removed",
+    Level.material,
+    description="A whole policy is deleted.",
+    rationale=(
+        "Users were told what the policy disclosed and promised; deleting it takes every "
+        "disclosure and promise away at once, while the processing may go on (GDPR Art. 12(1) "
+        "and 13: the information must stay available)."
+    ),
+    area="policy",
+)
+def policy_removed(diff: PolicyDiff) -> Iterator[Hit]:
+    if diff.policy_removed and diff.old is not None:
+        yield Hit(
+            "",
+            f'The whole policy "{diff.old.title or diff.policy_id}" is deleted: what it disclosed '
+            "and promised is no longer published",
+            before=diff.old.title,
+            after=None,
+        )

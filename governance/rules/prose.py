@@ -35,11 +35,11 @@ from governance.model import (
     Item,
     Policy,
     Recipient,
-    Section,
     retention_days,
 )
 from governance.prose.text import compact_diff, flat, normalise, readable, sentences, word_diff
 from governance.rules.registry import REGISTRY, Hit, Rule, detector
+from governance.rules.words import emptied
 
 if TYPE_CHECKING:
     from governance.prose.compare import Covered, Lookup, Mentions, ProseChange, Unit
@@ -110,6 +110,12 @@ def _analyse(diff: PolicyDiff) -> dict[str, list[Hit]]:
     if diff.old is None or diff.new is None or not diff.texts:
         return hits
     document = {c.path for c in diff.texts if c.kind in _PROSE_KINDS and _is_document(c.path)}
+    # a section added or removed brings its heading along: a heading can carry a claim
+    document |= {
+        f"{path}/title"
+        for path in list(document)
+        if path.startswith("sections/") and path.count("/") == 1
+    }
     items = [c for c in diff.texts if c.kind == "purpose" and c.path.startswith("items/")]
     changes: list[ProseChange] = []
     if document or items:
@@ -136,11 +142,25 @@ def _analyse(diff: PolicyDiff) -> dict[str, list[Hit]]:
             _units(diff.new, document) + _purposes(items, diff.new, old=False),
         )
     meaningful: set[str] = set()
+    if emptied(diff.old, diff.new):  # a failed capture: nothing it stopped saying is news
+        changes = [
+            _replace(change, level="minor") if change.after is None else change
+            for change in changes
+        ]
     for change in changes:
+        # an id the registry does not know is reported under it (material, or an error in
+        # strict mode), through the text-changed detector: never silently editorial
         rule = change.rule if change.rule in REGISTRY.rules else "text-changed"
         level = Level(change.level) if change.level else None
         hits.setdefault(rule, []).append(
-            Hit(change.path, change.message, change.before, change.after, level=level)
+            Hit(
+                change.path,
+                change.message,
+                change.before,
+                change.after,
+                level=level,
+                rule=None if rule == change.rule else change.rule,
+            )
         )
         meaningful.add(change.path)
     for text in diff.texts:
@@ -151,6 +171,12 @@ def _analyse(diff: PolicyDiff) -> dict[str, list[Hit]]:
             rule, hit = _promise_text(text)
             hits.setdefault(rule, []).append(hit)
     return hits
+
+
+def _replace(change: ProseChange, **values: str) -> ProseChange:
+    from dataclasses import replace
+
+    return replace(change, **values)
 
 
 def _is_document(path: str) -> bool:
@@ -322,22 +348,33 @@ def _label(text: TextChange, diff: PolicyDiff) -> str:
         return "the summary"
     collection, _, rest = text.path.partition("/")
     entry_id = rest.split("/", 1)[0]
-    policy = diff.new or diff.old
-    name = entry_id
-    if policy is not None:
-        entries: list[Section | Item | Recipient] = [
-            *(policy.sections if collection == "sections" else ()),
-            *(policy.items if collection == "items" else ()),
-            *(policy.recipients if collection == "recipients" else ()),
-        ]
-        for entry in entries:
-            if entry.id == entry_id:
-                name = entry.title if isinstance(entry, Section) else entry.name
+    name = _entry_names(diff).get((collection, entry_id), entry_id)
     if text.kind == "section-title":
         return f"the heading of section \u201c{name}\u201d"
     if text.kind == "purpose":
         return f"the purpose of \u201c{name}\u201d"
     return f"section \u201c{name}\u201d"
+
+
+_names_of: tuple[PolicyDiff, dict[tuple[str, str], str]] | None = None
+
+
+def _entry_names(diff: PolicyDiff) -> dict[tuple[str, str], str]:
+    """(collection, id) → the name or title a reader knows the entry by, built once per diff."""
+    global _names_of
+    if _names_of is not None and _names_of[0] is diff:
+        return _names_of[1]
+    names: dict[tuple[str, str], str] = {}
+    policy = diff.new or diff.old
+    if policy is not None:
+        for section in policy.sections:
+            names.setdefault(("sections", section.id), section.title)
+        entries: list[Item | Recipient] = [*policy.items, *policy.recipients]
+        for entry in entries:
+            collection = "items" if isinstance(entry, Item) else "recipients"
+            names.setdefault((collection, entry.id), entry.name)
+    _names_of = (diff, names)
+    return names
 
 
 def _editorial(text: TextChange, diff: PolicyDiff) -> Hit:

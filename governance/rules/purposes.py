@@ -8,12 +8,13 @@ from governance.diff import PolicyDiff
 from governance.findings import Level
 from governance.model import Category
 from governance.rules.recipients import (
+    ESSENTIAL_REASON,
     SALE_AND_SHARING_REASON,
     follows_gating,
     is_sensitive_use,
     uncovered,
 )
-from governance.rules.registry import Hit, rule
+from governance.rules.registry import Hit, detector, rule
 from governance.rules.words import category_label, item_words, join, use_words
 
 AREA = "purposes"
@@ -46,12 +47,20 @@ def new_purposes(diff: PolicyDiff) -> Iterator[Hit]:
             new_uses = uncovered(uses.after, uses.before)
             if new_uses and not follows_gating(pair, new_uses):
                 sensitive = any(is_sensitive_use(use) for use in new_uses)
+                exempt = pair.new.category is Category.strictly_necessary and all(
+                    use.startswith("essential") for use in [*new_uses, *uses.before]
+                )
                 yield Hit(
                     f"items/{pair.key}/data_uses",
                     f"The {words} is now also used for {join(use_words(u) for u in new_uses)}",
                     uses.before,
                     uses.after,
-                    reason=SALE_AND_SHARING_REASON if sensitive else None,
+                    level=Level.minor if exempt else None,
+                    reason=SALE_AND_SHARING_REASON
+                    if sensitive
+                    else ESSENTIAL_REASON
+                    if exempt
+                    else None,
                 )
         category = pair.field("category")
         if category is not None:
@@ -103,3 +112,31 @@ def fewer_purposes(diff: PolicyDiff) -> Iterator[Hit]:
                     category.before,
                     category.after,
                 )
+
+
+@detector("purpose-added")
+def listed_under_another_category(diff: PolicyDiff) -> Iterator[Hit]:
+    """A cookie already disclosed in one category, now also listed in another one: the same
+    name now serves that category's purposes too."""
+    if diff.old is None:
+        return
+    categories: dict[str, set[Category]] = {}
+    for item in diff.old.items:
+        for name in item.names or [item.name]:
+            categories.setdefault(name.casefold(), set()).add(item.category)
+    for item in diff.items.added:
+        if item.category is Category.strictly_necessary:
+            continue
+        for name in item.names or [item.name]:
+            before = categories.get(name.casefold())
+            if not before or item.category in before:
+                continue
+            was = join(category_label(c.value) for c in sorted(before))
+            yield Hit(
+                f"items/{item.id}/category",
+                f'"{name}", disclosed as {was}, is now also listed for '
+                f"{category_label(item.category.value)} purposes",
+                sorted(c.value for c in before),
+                item.category.value,
+            )
+            break

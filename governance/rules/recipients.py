@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from governance.diff import EntryChange, PolicyDiff, entry_data
 from governance.findings import Level
 from governance.model import Category, Item, Policy, Recipient, Role
+from governance.rules.items import SIBLING_REASON, disclosed_sibling
 from governance.rules.registry import Hit, detector, rule
 from governance.rules.words import (
     category_words,
@@ -33,6 +34,13 @@ SALE_AND_SHARING_REASON = (
     "Selling data or sharing it for cross-context behavioural advertising is a 'sale' or "
     "'sharing' under CCPA §1798.140(ad), (ah) and (k), which users have the right to opt out of "
     "before it starts (§1798.120); under GDPR Art. 13(3) a new purpose must be disclosed first."
+)
+
+
+ESSENTIAL_REASON = (
+    "Another essential use (security, fraud prevention, running the service) beside essential "
+    "uses already disclosed: strictly necessary processing is exempt from consent (ePrivacy "
+    "Art. 5(3); WP194) and no new purpose users could object to appears."
 )
 
 
@@ -103,6 +111,11 @@ def known_provider(policy: Policy | None, key: str | None) -> bool:
 
 def receives_words(recipient: Recipient) -> str:
     shared = join(category_words(key) for key in recipient.data_shared) or "personal data"
+    said = " ".join(recipient.purpose.split())
+    if said and _name_tokens(recipient.name) & _name_tokens(said) and len(said.split()) > 4:
+        # the page's own sentence about the recipient: quoted as written
+        quoted = said if len(said) <= 240 else said[:239].rsplit(" ", 1)[0] + "…"
+        return f"{shared}: \u201c{quoted}\u201d"
     purpose = short(recipient.purpose, 70) or join(use_words(key) for key in recipient.data_uses)
     return f"{shared} for {purpose}" if purpose else shared
 
@@ -170,6 +183,7 @@ def new_recipients(diff: PolicyDiff) -> Iterator[Hit]:
         if _disclosed_category(recipient, diff) is not None:
             continue
         message = f"New third party {recipient.name} receives {receives_words(recipient)}"
+        message += _set_on(recipient, diff)
         if recipient.countries:
             message += f" (in {join(country_words(c) for c in recipient.countries)})"
         gone = _replaced(recipient, diff)
@@ -186,6 +200,20 @@ def new_recipients(diff: PolicyDiff) -> Iterator[Hit]:
                 name.before,
                 name.after,
             )
+
+
+def _set_on(recipient: Recipient, diff: PolicyDiff) -> str:
+    """' (cookies "IDE", "DSID" on .doubleclick.net)': the new items it sets, and where."""
+    keys = {recipient.id.casefold(), recipient.name.casefold()}
+    items = [
+        i for i in diff.items.added if i.domain and i.provider and i.provider.casefold() in keys
+    ]
+    if not items:
+        return ""  # only where the page says which host the company's cookies live on
+    names = join(f'"{item.name}"' for item in items[:3]) + (" and more" if len(items) > 3 else "")
+    hosts = list(dict.fromkeys(item.domain for item in items if item.domain))
+    where = f" on {join(hosts[:3])}" if hosts else ""
+    return f" (sets {names}{where})"
 
 
 def _provider_is_new(diff: PolicyDiff, provider: str) -> bool:
@@ -218,6 +246,10 @@ def more_sharing(diff: PolicyDiff) -> Iterator[Hit]:
     yield from _item_provider_hits(diff, expanded=True)
 
 
+def _essential_only(uses: Iterable[str]) -> bool:
+    return all(use.startswith("essential") for use in uses)
+
+
 def _recipient_expansion(pair: EntryChange[Recipient], gated: list[str]) -> Iterator[Hit]:
     """More data, uses or control for a recipient; ``gated``: uses that only follow its items'
     move from strictly necessary to consent (not new, unless they are advertising or sale)."""
@@ -231,12 +263,21 @@ def _recipient_expansion(pair: EntryChange[Recipient], gated: list[str]) -> Iter
             new_uses = []
         if new_uses:
             sensitive = [use for use in new_uses if is_sensitive_use(use)]
+            # running the service (security, fraud prevention) beside other essential uses
+            exempt = _essential_only(new_uses) and any(
+                use.startswith("essential") for use in uses.before
+            )
             yield Hit(
                 f"recipients/{pair.key}/data_uses",
                 f"{name} now also uses data for {join(use_words(u) for u in new_uses)}",
                 uses.before,
                 uses.after,
-                reason=SALE_AND_SHARING_REASON if sensitive else None,
+                level=Level.minor if exempt else None,
+                reason=SALE_AND_SHARING_REASON
+                if sensitive
+                else ESSENTIAL_REASON
+                if exempt
+                else None,
             )
     shared = pair.field("data_shared")
     if shared is not None:
@@ -285,11 +326,15 @@ def _item_provider_hits(diff: PolicyDiff, *, expanded: bool) -> Iterator[Hit]:
         elif provider is None and not expanded:
             yield Hit(path, f"The {words} is now set by a third party", before, after)
         elif provider is not None and expanded and known_provider(diff.old, provider):
+            sibling = disclosed_sibling(pair.new, diff.old) if diff.old is not None else None
             yield Hit(
                 path,
-                f"{provider_name(diff.new, provider)} now also receives the data of {words}",
+                f"{provider_name(diff.new, provider)} now also receives the data of {words}"
+                + (f", as it does of \u201c{sibling.name}\u201d" if sibling else ""),
                 before,
                 after,
+                level=Level.minor if sibling is not None else None,
+                reason=SIBLING_REASON if sibling is not None else None,
             )
     if expanded:
         return

@@ -48,15 +48,25 @@ class Hit:
     level: Level | None = None
     reason: str | None = None  # a more specific reason than the rule's rationale
     line: int | None = None
+    # the rule the hit belongs to, when a detector feeds several (the prose detectors)
+    rule: str | None = None
 
 
 Detector = Callable[["PolicyDiff"], Iterable[Hit]]
+
+
+UNKNOWN_RULE_REASON = (
+    "This finding names a rule the registry does not know; an unknown rule is treated as "
+    "material so that nothing is waved through unreviewed."
+)
 
 
 @dataclass
 class Registry:
     rules: dict[str, Rule] = field(default_factory=dict)
     detectors: list[tuple[str, Detector]] = field(default_factory=list)
+    # strict: a hit naming an unknown rule is an error (tests); else it is material (run time)
+    strict: bool = False
 
     def add_rule(self, rule: Rule) -> None:
         if rule.id in self.rules and self.rules[rule.id] != rule:
@@ -79,14 +89,21 @@ class Registry:
         overrides = overrides or {}
         findings: dict[str, Finding] = {}
         for rule_id, detect in self.detectors:
-            wanted = overrides.get(rule_id)
-            if wanted == OFF:
-                continue
-            rule = self.rules[rule_id]
             for hit in _run(rule_id, detect, diff):
+                named = hit.rule or rule_id
+                rule = self.rules.get(named)
+                if rule is None:
+                    if self.strict:
+                        raise ValueError(
+                            f"detector for {rule_id!r} reported unknown rule {named!r}"
+                        )
+                    rule = Rule(named, Level.material, "", UNKNOWN_RULE_REASON, "unknown")
+                wanted = overrides.get(named)
+                if wanted == OFF:
+                    continue
                 level = Level(wanted) if wanted else (hit.level or rule.level)
                 finding = Finding(
-                    rule=rule_id,
+                    rule=named,
                     level=level,
                     path=hit.path,
                     message=hit.message,

@@ -167,3 +167,89 @@ def item_words(item: Item, policy: Policy | None = None) -> str:
     provider = provider_name(policy, item.provider)
     by = f" ({provider})" if provider and item.party == "third" else ""
     return f'{category_label(item.category)} {storage_words(item.storage)} "{item.name}"{by}'
+
+
+def page_text(policy: Policy | None) -> str:
+    """The prose of a version (summary, headings, bodies, recipients' purposes): what it says."""
+    if policy is None:
+        return ""
+    parts = [policy.summary]
+    for section in policy.sections:
+        parts += [section.title, section.body]
+    parts += [r.purpose for r in policy.recipients]
+    parts += [c.text for c in policy.controls]
+    parts += [c.text for c in policy.commitments]
+    return "\n\n".join(part for part in parts if part)
+
+
+def offered_controls(policy: Policy | None) -> dict[str, set[str]]:
+    """The controls a version offers anywhere in its text, each with the means it is used by
+    (a setting, the browser, an e-mail, a link or page)."""
+    from governance.prose.claims import extract_claims
+    from governance.prose.compare import means_of
+
+    offered: dict[str, set[str]] = {}
+    for claim in extract_claims(page_text(policy)):
+        for concept in claim.controls:
+            offered.setdefault(concept, set()).update(means_of(claim.text))
+    return offered
+
+
+def still_offered(text: str, offered: dict[str, set[str]]) -> set[str]:
+    """The controls ``text`` states, when the page still offers every one of them by the same
+    means, or points to where they are (a link, a settings page); else an empty set."""
+    from governance.prose.claims import extract_claims
+    from governance.prose.compare import means_of
+
+    claims = extract_claims(text)
+    ways = {concept for claim in claims for concept in claim.controls}
+    means = set().union(*(means_of(claim.text) for claim in claims)) if claims else set()
+    for concept in ways:
+        there = offered.get(concept)
+        if there is None:
+            return set()
+        if not (means <= there or "a link or form" in there):
+            return set()
+    return ways
+
+
+_named_of: tuple[Policy, Policy, set[str], str] | None = None
+
+
+def names_gone(text: str, old: Policy | None, new: Policy | None) -> list[str]:
+    """Organisations ``text`` names that the old version named and the new one no longer does:
+    a promise about them goes with them."""
+    from governance.prose.claims import extract_claims, name_key
+
+    if old is None or new is None:
+        return []
+    global _named_of
+    if _named_of is None or _named_of[0] is not old or _named_of[1] is not new:
+        named = {r.name for r in old.recipients}
+        for claim in extract_claims(page_text(old)):
+            named.update(claim.parties)
+        now = " ".join(name_key(t) for t in (page_text(new), *(i.name for i in new.items)))
+        _named_of = (old, new, named, f" {now} ")
+    named, now = _named_of[2], _named_of[3]
+    said = f" {name_key(text)} "
+    return sorted(
+        name
+        for name in named
+        if (key := name_key(name)) and f" {key} " in said and f" {key} " not in now
+    )
+
+
+EMPTIED_REASON = (
+    "The new version holds almost nothing of the page (a failed capture, or a page emptied): "
+    "what it no longer says is not a decision to stop saying it. Review the page as a whole."
+)
+
+
+def emptied(old: Policy | None, new: Policy | None) -> bool:
+    """Whether the new version is a page that lost nearly all its text (a failed capture): a
+    titled page with under a tenth of the old page's words, and few of them."""
+    if old is None or new is None or not new.title:
+        return False
+    before = len(page_text(old).split())
+    after = len(page_text(new).split()) + sum(len(i.name.split()) for i in new.items)
+    return before >= 200 and after < 80 and after * 10 < before
