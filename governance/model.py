@@ -1,8 +1,10 @@
 """The policy model: one typed shape that both source formats (YAML, Markdown) parse into.
 
-Field names follow what a legal reviewer needs to judge a change. Data uses
-are fideslang keys checked against its default taxonomy; cookie categories are the four ePrivacy
-categories. Unknown fields are errors, so a typo never silently drops a disclosure.
+Field names follow what a legal reviewer needs to judge a change. Data uses are fideslang keys
+checked against its default taxonomy; cookie categories are the four ePrivacy categories. Unknown
+fields are errors, so a typo never silently drops a disclosure, and references are checked: an
+entry's section must be a section of the policy, an item's provider the owner or a declared
+recipient (a provider no recipient declares would read as a third party nobody disclosed).
 """
 
 from __future__ import annotations

@@ -120,10 +120,20 @@ _STORAGE_WORDS: list[tuple[Storage, re.Pattern[str]]] = [
 ]
 
 
+_ANY_STORAGE = re.compile(
+    "|".join(
+        f"(?P<s{index}>{pattern.pattern})" for index, (_, pattern) in enumerate(_STORAGE_WORDS)
+    ),
+    re.I,
+)
+
+
 def storage_of(text: str) -> Storage | None:
     """The storage an item's own words name (the earliest mention wins)."""
-    found = [(m.start(), s) for s, p in _STORAGE_WORDS if (m := p.search(text))]
-    return min(found)[1] if found else None
+    match = _ANY_STORAGE.search(text)
+    if match is None or match.lastgroup is None:
+        return None
+    return _STORAGE_WORDS[int(match.lastgroup[1:])][0]
 
 
 @lru_cache(maxsize=4096)

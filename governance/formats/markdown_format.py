@@ -505,6 +505,7 @@ _AMERICAN = re.compile(r"\b(?:CCPA|CPRA|California|Do Not Sell)\b")
 def day_first(text: str) -> bool | None:
     """Whether a page's numeric dates put the day first (European pages) or the month first
     (American ones); None when the page does not tell."""
+    text = text[:50_000]  # the page's opening says where it is written for
     european, american = _EUROPEAN.search(text), _AMERICAN.search(text)
     if european and not american:
         return True
