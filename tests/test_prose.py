@@ -131,11 +131,15 @@ def test_word_diff_of_equal_text_is_one_equal_segment() -> None:
     assert [s.kind for s in segments] == ["equal"]
 
 
-def test_compact_diff_keeps_context_short() -> None:
-    old = " ".join(f"w{i}" for i in range(40)) + " old tail"
+def test_the_changed_words_in_plain_language_whole() -> None:
+    old = " ".join(f"w{i}" for i in range(40)) + " old tail, and a long removed clause " * 3
     new = " ".join(f"w{i}" for i in range(40)) + " new tail"
-    rendered = compact_diff(word_diff(old, new), context=3)
-    assert rendered == "… w37 w38 w39 [-old-] {+new+} tail"
+    rendered = compact_diff(word_diff(old, new))
+    assert rendered.startswith("removed \u201c") and "added \u201cnew\u201d" in rendered
+    assert "\u2026" not in rendered and "[-" not in rendered  # nothing cut, no jargon
+    assert compact_diff(word_diff("keep you signed in", "keep you logged in")) == (
+        "removed \u201csigned\u201d, added \u201clogged\u201d"
+    )
 
 
 # --- claims -------------------------------------------------------------------------------------

@@ -448,3 +448,43 @@ def test_not_material_change_is_not_flagged(case: str) -> None:
     spec = NOT_MATERIAL[case]
     found = material(spec.old, spec.new)
     assert found == [], [f"{f.rule} {f.path}: {f.message}" for f in found]
+
+
+# --- cookies described field by field, and hosts in a bullet's line ------------------------------
+
+FIELD_RECORDS = """\
+## Cookie list
+
+**Name:** session_id
+**Provider:** example.test
+**Purpose:** Keeps you signed in
+**Expiry:** Session
+"""
+
+
+@pytest.mark.parametrize("separate", [False, True])
+def test_cookies_described_field_by_field_are_read_as_rows(separate: bool) -> None:
+    added = (
+        "\n**Name:** zuid\n**Provider:** .zorblat-ads.example\n**Purpose:** Advertising\n"
+        "**Expiry:** 1 year\n\n**Name:** _ga\n**Provider:** .google-analytics.com\n"
+        "**Purpose:** Statistics\n**Expiry:** 2 years\n"
+    )
+    old, new = FIELD_RECORDS, FIELD_RECORDS + added
+    if separate:  # one paragraph per field, as some exports write them
+        old, new = (text.replace("\n**", "\n\n**") for text in (old, new))
+    messages = " | ".join(f.message for f in material(old, new))
+    assert '"_ga"' in messages and "Google" in messages  # the underscore kept, the company named
+    assert "zorblat-ads.example" in messages
+    assert "session_id" not in messages  # unchanged
+
+
+def test_a_host_in_a_bullets_line_is_where_the_cookie_is_set() -> None:
+    old = (
+        "## Cookies\n\nThe cookies we use:\n\n* sid - www.example.test - signs you in - session\n"
+        "* pref - www.example.test - remembers settings - 1 year\n"
+    )
+    new = old + "* IDE - doubleclick.net - ad personalisation - 13 months\n"
+    found = material(old, new)
+    [third] = [f for f in found if f.rule == "third-party-added"]
+    assert "Google" in third.message and "doubleclick.net" in third.message
+    assert not any("example.test" in f.message for f in found)

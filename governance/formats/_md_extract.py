@@ -700,6 +700,7 @@ class Extractor:
             _TRACKING_WORDS.search(entry.text) for entry in top
         ):
             return False
+        self.learn_own_domains([entry.text for entry in top])
         for entry, split in zip(top, splits, strict=True):
             name, purpose = split or _loose_split(entry.text)
             nested = [
@@ -709,7 +710,12 @@ class Extractor:
             ]
             if nested:
                 purpose = " ".join([purpose, *nested]).strip()
-            self.add_item(name, purpose, context)
+            host = next(iter(hosts_in(purpose)), None)
+            if host is not None and not _only_in_links(purpose, entry):
+                # "uuid – mathtag.com – advertising": the host the cookie is set on
+                self.row({"name": name, "purpose": purpose, "domain": host}, context)
+            else:
+                self.add_item(name, purpose, context)
         return True
 
     def _partner_list(self, top: list[Entry], lead: str, context: Context) -> bool:
@@ -946,6 +952,13 @@ _LEGAL_TAIL = re.compile(
     r"(?:,?\s+(?:Inc|Ltd|LLC|Limited|GmbH|Corp|Corporation|Co|plc|S\.A|SA|SAS|AG|B\.V|BV|AB|Oy|"
     r"Pte|Pty|Ireland|Platforms)\.?)+$"
 )
+
+
+def _only_in_links(text: str, entry: Entry) -> bool:
+    """True when every host the text names is that of a link (a "privacy policy" URL), not a
+    host the item is set on."""
+    linked = {host for link in entry.links for host in hosts_in(link)}
+    return all(host in linked for host in hosts_in(text))
 
 
 def _legal_short(controller: str) -> str:

@@ -228,3 +228,81 @@ def promote_headings(blocks: list[Block], is_date: Callable[[str], bool]) -> Non
         else:
             block.level = 2
             section_level = 2
+
+
+# "Name: _ga" / "Provider: Google" / "Expiry: 2 years": a cookie described field by field.
+_FIELD_LINE = re.compile(
+    r"^\s*[*_]*(?P<label>[A-Za-z][A-Za-z /]{1,30}?)[*_]*\s*:[*_]*\s*(?P<value>\S.*)$"
+)
+_NAME_LABELS = frozenset({"name", "cookie", "cookie name", "name of cookie", "key", "identifier"})
+_FIELD_LABELS = _NAME_LABELS | frozenset(
+    {
+        "provider", "vendor", "company", "third party", "domain", "host", "purpose",
+        "purposes", "description", "expiry", "expiration", "expires", "duration", "retention",
+        "lifespan", "type", "category", "storage", "party", "more information",
+        "privacy policy",
+    }
+)  # fmt: skip
+
+
+def field_records(blocks: list[Block]) -> list[Block]:
+    """Cookies described one field per line ("**Name:** uuid", "**Provider:** …", "**Expiry:**
+    …"), in one paragraph or one paragraph per field: consecutive records become one table
+    block whose header is the labels, so they are read as a table is."""
+    out: list[Block] = []
+    index = 0
+    while index < len(blocks):
+        records, end = _records_from(blocks, index)
+        if len(records) < 1 or not any(len(record) >= 2 for record in records):
+            out.append(blocks[index])
+            index += 1
+            continue
+        header: list[str] = []
+        for record in records:
+            header += [label for label, _ in record if label not in header]
+        rows = [[dict(record).get(label, "") for label in header] for record in records]
+        first, last = blocks[index], blocks[end - 1]
+        out.append(
+            Block(
+                kind="table",
+                line=first.line,
+                end_line=last.end_line,
+                source="\n".join(block.source for block in blocks[index:end]),
+                header=header,
+                rows=rows,
+            )
+        )
+        index = end
+    return out
+
+
+def _records_from(blocks: list[Block], start: int) -> tuple[list[list[tuple[str, str]]], int]:
+    """The records of field lines from ``start`` on, and the index after them."""
+    records: list[list[tuple[str, str]]] = []
+    index = start
+    while index < len(blocks) and blocks[index].kind == "paragraph":
+        fields = _field_lines(blocks[index].source)
+        if fields is None:
+            break
+        for label, value in fields:
+            if label in _NAME_LABELS or not records:
+                if label not in _NAME_LABELS:
+                    return [], start  # a record starts with its name
+                records.append([])
+            records[-1].append((label, value))
+        index += 1
+    return records, index
+
+
+def _field_lines(source: str) -> list[tuple[str, str]] | None:
+    """Each line of a paragraph as (label, value), or None when one line is not a field."""
+    found = []
+    for line in source.splitlines():
+        if not line.strip():
+            continue
+        match = _FIELD_LINE.match(line)
+        label = _norm(match["label"]) if match else ""
+        if match is None or label not in _FIELD_LABELS:
+            return None
+        found.append((label, match["value"].strip().strip("* ")))
+    return found or None

@@ -31,6 +31,7 @@ from governance.formats._md_blocks import (
 from governance.formats._md_extract import Context, Extractor, slug
 from governance.formats._md_shapes import (
     bold_records,
+    field_records,
     flat_tables,
     promote_headings,
     split_bold_leads,
@@ -286,6 +287,7 @@ def read_page(
     blocks = parse_blocks(preprocess(body), first_line)
     blocks = flat_tables(blocks)
     blocks = bold_records(blocks)
+    blocks = field_records(blocks)
     if front is None:
         blocks = split_bold_leads(blocks)
         promote_headings(blocks, lambda text: bool(_DATE_LINE.match(text)))

@@ -278,11 +278,9 @@ def _party_purposes(
     return uses
 
 
-def _quote(text: str, limit: int = 160) -> str:
-    line = " ".join(text.split())
-    if len(line) > limit:
-        line = line[: limit - 1].rsplit(" ", 1)[0] + "…"
-    return f"\u201c{line}\u201d"
+def _quote(text: str) -> str:
+    """The page's words in quotes, whole: a message is evidence and is never cut."""
+    return f"\u201c{' '.join(text.split())}\u201d"
 
 
 def _join(values: Iterable[str]) -> str:

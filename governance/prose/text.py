@@ -385,25 +385,30 @@ def word_diff(old: str | None, new: str | None) -> list[Segment]:
     return segments
 
 
-def compact_diff(segments: list[Segment], context: int = 6) -> str:
-    """A one-line rendering: ``…keep you [-signed-]{+logged+} in…`` with a few words of context."""
+def compact_diff(segments: list[Segment]) -> str:
+    """The changed words in plain language: ``removed “signed”, added “logged”``, each run of
+    changes once, whole (the findings' before and after hold the full texts)."""
     parts: list[str] = []
-    last = len(segments) - 1
-    for index, segment in enumerate(segments):
+    removed: list[str] = []
+    added: list[str] = []
+
+    def flush() -> None:
+        said = []
+        if removed:
+            said.append(f"removed \u201c{' '.join(' '.join(removed).split())}\u201d")
+        if added:
+            said.append(f"added \u201c{' '.join(' '.join(added).split())}\u201d")
+        if said:
+            parts.append(", ".join(said))
+        removed.clear()
+        added.clear()
+
+    for segment in segments:
         if segment.kind == "delete":
-            parts.append(f"[-{segment.text.strip()}-]")
+            removed.append(segment.text)
         elif segment.kind == "insert":
-            parts.append(f"{{+{segment.text.strip()}+}}")
-        else:
-            tokens = segment.text.split()
-            if index > 0 and index < last and len(tokens) > 2 * context:
-                kept = " ".join(tokens[:context]) + " … " + " ".join(tokens[-context:])
-            elif index == 0 and len(tokens) > context:
-                kept = "… " + " ".join(tokens[-context:])
-            elif index == last and len(tokens) > context:
-                kept = " ".join(tokens[:context]) + " …"
-            else:
-                kept = " ".join(tokens)
-            if kept:
-                parts.append(kept)
-    return " ".join(parts)
+            added.append(segment.text)
+        elif segment.text.strip():
+            flush()
+    flush()
+    return "; ".join(parts)

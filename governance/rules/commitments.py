@@ -34,7 +34,7 @@ def removed_commitments(diff: PolicyDiff) -> Iterator[Hit]:
             yield Hit(
                 f"commitments/{commitment.id}",
                 f'Promise no longer on the page, which lost nearly all its text: "'
-                f'{short(commitment.text, 120, lower=False)}"',
+                f'{short(commitment.text, lower=False)}"',
                 commitment.text,
                 None,
                 level=Level.minor,
@@ -42,7 +42,7 @@ def removed_commitments(diff: PolicyDiff) -> Iterator[Hit]:
             )
             continue
         gone = names_gone(commitment.text, diff.old, diff.new)
-        message = f'Promise removed: "{short(commitment.text, 120, lower=False)}"'
+        message = f'Promise removed: "{short(commitment.text, lower=False)}"'
         if gone:
             message += f", together with {join(gone)}, which the page no longer names"
         yield Hit(
@@ -76,7 +76,7 @@ def new_commitments(diff: PolicyDiff) -> Iterator[Hit]:
     for commitment in diff.commitments.added:
         yield Hit(
             f"commitments/{commitment.id}",
-            f'New promise: "{short(commitment.text, 120, lower=False)}"',
+            f'New promise: "{short(commitment.text, lower=False)}"',
             None,
             commitment.text,
         )

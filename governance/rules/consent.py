@@ -44,7 +44,7 @@ def _strength(consent: str) -> int:
 
 
 def _control_words(control: Control) -> str:
-    return f'"{short(control.text, 80, lower=False)}"'
+    return f'"{short(control.text, lower=False)}"'
 
 
 @rule(

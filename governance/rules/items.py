@@ -176,7 +176,7 @@ def is_necessary_first_party(item: Item) -> bool:
 
 
 def _what_for(item: Item) -> str:
-    return join(use_words(use) for use in item.data_uses) or short(item.purpose, 70)
+    return join(use_words(use) for use in item.data_uses) or short(item.purpose)
 
 
 def added_item_message(item: Item, policy: Policy | None) -> str:

@@ -404,7 +404,7 @@ def _editorial(text: TextChange, diff: PolicyDiff) -> Hit:
         return Hit(text.path, f"Sentences reordered in {where}", None, None)
     return Hit(
         text.path,
-        f"Wording changed in {where}: {_short(compact_diff(word_diff(before, after)), 200)}",
+        f"Wording changed in {where}: {compact_diff(word_diff(before, after))}",
         before,
         after,
     )
@@ -423,11 +423,9 @@ def _bare_heading(text: TextChange) -> Hit:
     )
 
 
-def _short(text: str, limit: int = 140) -> str:
-    line = " ".join(text.split())
-    if len(line) > limit:
-        line = line[: limit - 1].rsplit(" ", 1)[0] + "…"
-    return line
+def _short(text: str) -> str:
+    """The text on one line, whole: a finding's message is evidence and is never cut."""
+    return " ".join(text.split())
 
 
 def _changed_sentences(old: str, new: str) -> tuple[str, str]:
@@ -487,8 +485,7 @@ def _promise_text(text: TextChange) -> tuple[str, Hit]:
     kind = "promise" if text.kind == "commitment" else "user control"
     return "text-changed", Hit(
         text.path,
-        f"The {kind} is reworded, same meaning: "
-        f"{_short(compact_diff(word_diff(text.old, text.new)), 200)}",
+        f"The {kind} is reworded, same meaning: {compact_diff(word_diff(text.old, text.new))}",
         text.old,
         text.new,
     )

@@ -113,13 +113,17 @@ def receives_words(recipient: Recipient) -> str:
     shared = join(category_words(key) for key in recipient.data_shared) or "personal data"
     said = " ".join(recipient.purpose.split())
     if said and _name_tokens(recipient.name) & _name_tokens(said) and len(said.split()) > 4:
-        # the page's own sentence about the recipient: quoted as written
-        quoted = said if len(said) <= 240 else said[:239].rsplit(" ", 1)[0] + "…"
-        return f"{shared}: \u201c{quoted}\u201d"
-    purpose = short(recipient.purpose, 70) or join(use_words(key) for key in recipient.data_uses)
-    return f"{shared} for {purpose}" if purpose else shared
+        # the page's own sentence about the recipient: quoted as written, whole
+        return f"{shared}: \u201c{said}\u201d"
+    purpose = short(recipient.purpose) or join(use_words(key) for key in recipient.data_uses)
+    if not purpose:
+        return shared
+    if re.match(r"(?:to|in order to)\s", purpose):
+        return f"{shared} {purpose}"  # "personal data to measure visits"
+    return f"{shared} for {_LEADING_FOR.sub('', purpose)}"
 
 
+_LEADING_FOR = re.compile(r"^(?:(?:is |are )?used )?for\s+", re.I)  # "for used for …" once
 _LEGAL_SUFFIXES = re.compile(
     r"\b(inc|ltd|llc|limited|gmbh|corp|corporation|co|plc|sa|sas|ag|bv|ab|oy|srl|pty)\b\.?"
 )

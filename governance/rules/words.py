@@ -141,14 +141,12 @@ def join(words: Iterable[str]) -> str:
     return ", ".join(listed[:-1]) + " and " + listed[-1]
 
 
-def short(text: str | None, limit: int = 90, *, lower: bool = True) -> str:
-    """One line of at most ``limit`` characters; ``lower``: first letter lowered to continue a
-    sentence (not for quotations)."""
+def short(text: str | None, *, lower: bool = True) -> str:
+    """The text on one line, whole (a message is evidence: never cut); ``lower``: first letter
+    lowered to continue a sentence (not for quotations)."""
     if not text:
         return ""
     line = " ".join(text.split()).rstrip(".")
-    if len(line) > limit:
-        line = line[: limit - 1].rsplit(" ", 1)[0] + "…"
     if lower and line[:1].isupper() and not line[1:2].isupper():
         line = line[0].lower() + line[1:]
     return line
