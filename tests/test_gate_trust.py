@@ -374,6 +374,23 @@ def test_a_new_policy_file_is_read_like_added_sections(
     assert report["verdict"] == "fail"
 
 
+def test_a_new_markdown_page_is_read_for_its_prose(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path)
+    repo.git("checkout", "-q", "-b", "change")
+    repo.write(
+        "policies/acme/addendum.md",
+        "# Addendum\n\nThird parties may collect information about your online activities over "
+        "time and across different websites.\n",
+    )
+    repo.commit_all("an addendum page", AUTHOR)
+    report = check_json(capsys, repo)
+    [policy] = [p for p in report["policies"] if p["policy"] == "acme/addendum"]
+    assert any(f["level"] == "material" for f in policy["findings"]), policy
+    assert report["verdict"] == "fail"
+
+
 # --- 5. records from elsewhere ------------------------------------------------------------------
 
 
