@@ -49,20 +49,27 @@ def feed_problems(
     else:
         head_bytes = file_at_revision(settings.root, scope.head_commit, name)
     base_bytes = file_at_revision(settings.root, scope.base, name)
-    if head_bytes == base_bytes:
+    records: dict[str, list[AnnouncementRecord]] = {}
+    for record in ledger.announcements:
+        records.setdefault(record.announcement, []).append(record)
+    published = {
+        ident
+        for ident, steps in records.items()
+        if any(r.event is AnnouncementEvent.published for r in steps)
+    }
+    if head_bytes == base_bytes and not published:
         return []
     head_entries, problem = _entries(head_bytes, name)
     if problem:
         return [FeedProblem(name, problem)]
     base_entries, _ = _entries(base_bytes, name)
     before = {str(entry.get("id")): entry for entry in base_entries}
+    listed = {str(entry.get("id")) for entry in head_entries}
+    gone = (before.keys() | published) - listed
     problems = [
-        FeedProblem(name, f"announcement {ident} was removed from the feed {name}")
-        for ident in before.keys() - {str(entry.get("id")) for entry in head_entries}
+        FeedProblem(name, f"announcement {ident} was published, and is missing from {name}")
+        for ident in sorted(gone)
     ]
-    records: dict[str, list[AnnouncementRecord]] = {}
-    for record in ledger.announcements:
-        records.setdefault(record.announcement, []).append(record)
     for entry in head_entries:
         ident = str(entry.get("id"))
         if before.get(ident) == entry:

@@ -399,3 +399,107 @@ def test_a_page_without_front_matter_gets_its_visible_date_and_nothing_else(
     assert after.last_updated == date(2026, 6, 2)
     assert after.owner == before.owner
     assert after.model_dump(exclude={"last_updated"}) == before.model_dump(exclude={"last_updated"})
+
+
+# --- the feed on the head is checked ------------------------------------------------------------
+
+
+def published_and_committed(root: Path, repo: GitRepository, store: Store) -> dict:
+    announcement_id = approved_announcement(repo, store)
+    publish(repo, store, announcement_id, RELEASE, now=PUBLISHED)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "reviewed, announced, published")
+    return json.loads((root / "announcements" / "feed.json").read_text())
+
+
+@pytest.mark.parametrize("tamper", ["edited", "injected", "html-only", "removed"])
+def test_a_feed_entry_that_is_not_exactly_what_was_approved_fails_the_gate(
+    root: Path, repo: GitRepository, store: Store, tamper: str
+) -> None:
+    from governance.check import run_check
+
+    feed = published_and_committed(root, repo, store)
+    entry = feed["announcements"][0]
+    if tamper == "edited":
+        entry["body_markdown"] += "\n[Click here](https://evil.example/phish)\n"
+    elif tamper == "html-only":
+        entry["body_html"] += '<a href="https://evil.example/phish">Click</a>'
+    elif tamper == "injected":
+        forged = dict(entry, id="f0f0f0f0f0f0", title="Win a prize")
+        feed["announcements"].insert(0, forged)
+    else:
+        feed["announcements"] = []
+    (root / "announcements" / "feed.json").write_text(json.dumps(feed), encoding="utf-8")
+    git(root, "commit", "-q", "-am", f"feed {tamper}")
+    result = run_check(repo)
+    assert result.verdict == "fail"
+    [problem] = result.integrity
+    assert problem.file == "announcements/feed.json"
+    assert ("f0f0f0f0f0f0" if tamper == "injected" else entry["id"]) in problem.describe()
+
+
+# --- templates: from the base, confined, limited -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("{{ range(10**9)|list|length }}", "larger than a template may use"),
+        ("{{ 'a' * 10**9 }}", "larger than 1 MB"),
+        ("{% include 'title.txt' %}", "nests too deeply"),
+    ],
+)
+def test_a_template_that_would_exhaust_the_machine_is_a_clean_error(
+    root: Path, repo: GitRepository, store: Store, template: str, expected: str
+) -> None:
+    from announcements_helpers import Cli
+
+    git(root, "checkout", "-q", "main")
+    (root / "templates").mkdir()
+    (root / "templates" / "title.txt").write_text("Hello\n" + template + "\n", encoding="utf-8")
+    (root / "govern.toml").write_text('templates = "templates"\n' + GOVERN_TOML)
+    git(root, "add", "templates", "govern.toml")
+    git(root, "commit", "-q", "-m", "our own banner")
+    git(root, "checkout", "-q", "add-hotjar")
+    git(root, "merge", "-q", "--no-edit", "main")
+    code, _, err = Cli(root)("announce", "draft", "--as", LEGAL)
+    assert code == 2 and "Traceback" not in err, err
+    assert "templates/title.txt" in err and ":2:" in err and expected in err
+
+
+def test_a_template_is_never_read_through_a_symbolic_link(
+    tmp_path: Path, root: Path, repo: GitRepository, store: Store
+) -> None:
+    secret = tmp_path / "id_ed25519"
+    secret.write_text("-----BEGIN OPENSSH PRIVATE KEY----- the reviewer's key\n")
+    git(root, "checkout", "-q", "main")
+    (root / "templates").mkdir()
+    (root / "templates" / "k").symlink_to(secret)
+    (root / "templates" / "title.txt").write_text("{% include 'k' %}\n", encoding="utf-8")
+    (root / "govern.toml").write_text('templates = "templates"\n' + GOVERN_TOML)
+    git(root, "add", "templates", "govern.toml")
+    git(root, "commit", "-q", "-m", "a banner that includes a link")
+    git(root, "checkout", "-q", "add-hotjar")
+    git(root, "merge", "-q", "--no-edit", "main")
+    with pytest.raises(TemplateError, match="no template named 'k'"):
+        workflow.draft_from_change(repo, store, LEGAL)
+    ledger = root / ".govern-ledger"
+    assert not any("PRIVATE KEY" in path.read_text() for path in ledger.glob("*.yaml"))
+
+
+def test_a_write_killed_half_way_leaves_nothing_where_git_add_looks(root: Path) -> None:
+    import os
+    import time
+
+    from governance.atomic import write_atomic
+
+    scratch = root / ".git" / "govern" / "tmp"
+    scratch.mkdir(parents=True, exist_ok=True)
+    leftover = scratch / ".feed.json.abc123.tmp"  # what a kill -9 mid-write leaves
+    leftover.write_text("half a feed")
+    an_hour_ago = time.time() - 7200
+    os.utime(leftover, (an_hour_ago, an_hour_ago))
+    write_atomic(root / "announcements" / "feed.json", '{"schema": "govern.feed/1"}\n')
+    assert not leftover.exists()  # cleaned by the next write
+    status = git(root, "status", "--porcelain", "--untracked-files=all")
+    assert ".tmp" not in status
