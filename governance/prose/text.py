@@ -339,6 +339,7 @@ class Segment:
 _TOKEN = re.compile(r"\s+|[\w%]+(?:['.\-][\w%]+)*|[^\w\s]")
 
 
+@lru_cache(maxsize=1 << 16)
 def _token_key(token: str) -> str:
     if token.isspace():
         return " "
